@@ -1,0 +1,10 @@
+//! The facade that the web page and the command-line runner share.
+//!
+//! It owns the versioned scenario format, the presets, the share-URL codec and
+//! the `Session` that runs a scenario, records interventions, rewinds, and
+//! derives a view model. It must never depend on wasm or the web, so that
+//! everything a page shows can be computed and tested natively.
+
+pub mod view;
+
+pub use view::{ClusterView, LinkView, NodeView, Role};

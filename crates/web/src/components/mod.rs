@@ -1,0 +1,4 @@
+//! The page's components: the app shell and the cluster canvas.
+
+pub mod app;
+pub mod canvas;

@@ -1,0 +1,5 @@
+//! Entry point of the page: mounts the app on `<body>`.
+
+fn main() {
+    web::start();
+}
