@@ -4,9 +4,18 @@
 //! seeded randomness, the client operation history and the trace. It knows no
 //! replication protocol and must never do IO, read a wall clock, use unseeded
 //! randomness or iterate an unordered collection: same input, same trace.
+//!
+//! A protocol plugs in by implementing [`Protocol`] (a factory) and [`Node`]
+//! (a pure state machine answering through a [`Context`]).
 
-use serde::{Deserialize, Serialize};
+pub mod client;
+pub mod history;
+pub mod ids;
+pub mod node;
+pub mod rng;
 
-/// Identifies a node by its index in the cluster.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct NodeId(pub u32);
+pub use client::{OpKind, Outcome, ReadPolicy, Reply, Request};
+pub use history::{History, OpRecord};
+pub use ids::{ClientId, Micros, MsgId, NodeId, OpId, TimerId};
+pub use node::{Context, Effect, Message, MsgKind, Node, NodeEvent, Protocol, Role};
+pub use rng::{Rng, Stream};
