@@ -122,7 +122,13 @@ fn stage_release() -> Result<Counts> {
 }
 
 fn stage_e2e() -> Result<Counts> {
-    let mut cmd = run::command("node", &["--test", "--test-reporter=tap", "--test-concurrency=1", "tests/e2e/"]);
-    cmd.env("NODE_PATH", root().join("node_modules"));
-    run::streamed(cmd)
+    let mut specs: Vec<String> = fs::read_dir(root().join("tests/e2e"))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.to_string_lossy().ends_with(".test.mjs"))
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    specs.sort();
+    let mut args = vec!["--test", "--test-reporter=tap", "--test-concurrency=1"];
+    args.extend(specs.iter().map(String::as_str));
+    run::streamed(run::command("node", &args))
 }

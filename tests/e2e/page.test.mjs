@@ -1,0 +1,40 @@
+// End-to-end: the built page in real Chromium, found by accessible names as a
+// screen reader would, with no request leaving 127.0.0.1.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { serveDist, launch, watch, SHOTS } from './serve.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  await mkdir(SHOTS, { recursive: true });
+  server = await serveDist();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('the page shows three nodes by accessible name and asks no other host', async () => {
+  const page = await browser.newPage();
+  const seen = watch(page);
+  await page.goto(server.url);
+  await page.getByRole('button', { name: 'Node n1, leader' }).waitFor();
+  assert.equal(await page.title(), 'Replication Playground');
+  for (const name of ['Node n1, leader', 'Node n2, follower', 'Node n3, follower']) {
+    assert.equal(await page.getByRole('button', { name }).count(), 1, name);
+  }
+  await page.getByRole('button', { name: 'Node n2, follower' }).click();
+  assert.equal(await page.getByRole('button', { name: 'Node n2, follower' }).getAttribute('aria-pressed'), 'true');
+  await page.screenshot({ path: join(SHOTS, 'page.png') });
+  const origin = new URL(server.url).origin;
+  assert.deepEqual(seen.requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:')), []);
+  assert.deepEqual(seen.bad, []);
+  assert.deepEqual(seen.errors, []);
+  await page.close();
+});
