@@ -9,6 +9,7 @@
 pub mod protocol;
 pub mod scenario;
 pub mod script;
+pub mod share;
 mod validate;
 pub mod view;
 
