@@ -118,7 +118,7 @@ pub trait Node: Clone + Debug {
 }
 
 /// What a handler can see and do. Built by the kernel for one handler call.
-pub struct Context<'a, N: Node + ?Sized> {
+pub struct Context<'a, N: Node> {
     pub(crate) id: NodeId,
     pub(crate) nodes: &'a [NodeId],
     pub(crate) local_time_us: i64,
@@ -128,7 +128,7 @@ pub struct Context<'a, N: Node + ?Sized> {
     pub(crate) effects: &'a mut Vec<Effect<N::Msg>>,
 }
 
-impl<'a, N: Node + ?Sized> Context<'a, N> {
+impl<'a, N: Node> Context<'a, N> {
     /// Builds a context; the kernel and protocol unit tests use this.
     pub fn new(
         id: NodeId,
