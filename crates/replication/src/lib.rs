@@ -1,7 +1,15 @@
 //! Replication protocols as pure node state machines.
 //!
-//! Each protocol (single leader, multi leader, leaderless) is a node state
-//! machine driven by the `sim` kernel through its context. A protocol must never
-//! touch wasm, the web, IO, a wall clock or a random source of its own.
+//! Each protocol is a node state machine driven by the `sim` kernel through
+//! its context. A protocol must never touch wasm, the web, IO, a wall clock or
+//! a random source of its own.
+//!
+//! - [`log`]: the replicated log with its snapshot and derived key-value state.
+//! - [`single_leader`]: primary / replicas with sync, async and semi-sync
+//!   followers, failover with epochs, fencing, catch-up and read policies.
+
+pub mod log;
+pub mod single_leader;
 
 pub use sim::NodeId;
+pub use single_leader::{SingleLeader, SingleLeaderCommand, SingleLeaderNode, SingleLeaderSettings};
