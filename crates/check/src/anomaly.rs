@@ -1,0 +1,92 @@
+//! What a checker reports: an [`Anomaly`] of some [`AnomalyKind`], naming the
+//! operations that prove it, when, on which nodes, and why, in a sentence.
+
+use serde::{Deserialize, Serialize};
+use sim::{Micros, NodeId, OpId};
+
+/// The most operations one anomaly lists as evidence.
+pub const EVIDENCE_OPS_MAX: usize = 16;
+
+/// The kinds of anomaly the checkers find.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnomalyKind {
+    /// A read returned a value older than a write acknowledged before the read began.
+    StaleRead,
+    /// A read missed the reading client's own earlier acknowledged write.
+    ReadYourWrites,
+    /// A client read a value older than one it had already read.
+    MonotonicReads,
+    /// An acknowledged write is in no node's final state.
+    LostWrite,
+    /// Two nodes acknowledged writes as leader over the same period.
+    SplitBrain,
+    /// Nodes' final states differ.
+    Divergence,
+}
+
+impl AnomalyKind {
+    /// A short lowercase name for badges and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AnomalyKind::StaleRead => "stale read",
+            AnomalyKind::ReadYourWrites => "read-your-writes violation",
+            AnomalyKind::MonotonicReads => "monotonic-reads violation",
+            AnomalyKind::LostWrite => "lost acknowledged write",
+            AnomalyKind::SplitBrain => "split brain",
+            AnomalyKind::Divergence => "divergence",
+        }
+    }
+}
+
+/// One anomaly and its proof.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Anomaly {
+    pub kind: AnomalyKind,
+    /// The operations that prove it, the one that shows it first.
+    pub ops: Vec<OpId>,
+    /// When it showed (the completion of the operation that shows it, or
+    /// the end of the run for final-state anomalies).
+    pub at_us: Micros,
+    pub nodes: Vec<NodeId>,
+    pub explanation: String,
+}
+
+/// A time as the explanations print it: milliseconds with three decimals.
+pub(crate) fn ms(t_us: Micros) -> String {
+    format!("{}.{:03} ms", t_us / 1_000, t_us % 1_000)
+}
+
+/// Counts anomalies per kind, in kind order.
+pub fn count_by_kind(anomalies: &[Anomaly]) -> Vec<(AnomalyKind, usize)> {
+    let mut counts = std::collections::BTreeMap::new();
+    for a in anomalies {
+        *counts.entry(a.kind).or_insert(0) += 1;
+    }
+    counts.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_print_in_milliseconds() {
+        assert_eq!(ms(1_234_567), "1234.567 ms");
+        assert_eq!(ms(5), "0.005 ms");
+    }
+
+    #[test]
+    fn anomalies_serialize_with_snake_case_kinds() {
+        let a = Anomaly {
+            kind: AnomalyKind::StaleRead,
+            ops: vec![OpId(3)],
+            at_us: 7,
+            nodes: vec![NodeId(1)],
+            explanation: "x".into(),
+        };
+        let json = serde_json::to_string(&a).unwrap();
+        assert_eq!(json, r#"{"kind":"stale_read","ops":[3],"at_us":7,"nodes":[1],"explanation":"x"}"#);
+        assert_eq!(serde_json::from_str::<Anomaly>(&json).unwrap(), a);
+    }
+}
