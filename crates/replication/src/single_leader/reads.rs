@@ -37,11 +37,11 @@ pub struct QuorumRead {
 impl SingleLeaderNode {
     pub(super) fn client_read(&mut self, req: Request, ctx: &mut Ctx<'_>) {
         match req.policy {
-            ReadPolicy::Any => self.serve_local(req, Route::Client, ctx),
+            ReadPolicy::Any => self.serve_local(req, Route::Client, None, ctx),
             ReadPolicy::Leader => self.leader_read(req, Route::Client, ctx),
             ReadPolicy::ReadYourWrites | ReadPolicy::MonotonicReads => {
                 if self.role == Role::Leader || self.log.applied_index() >= req.token {
-                    self.serve_local(req, Route::Client, ctx);
+                    self.serve_local(req, Route::Client, None, ctx);
                 } else if self.waiting_reads.len() >= WAITING_READS_MAX {
                     self.forward_or_fail(req, ctx);
                 } else {
@@ -60,10 +60,12 @@ impl SingleLeaderNode {
         }
     }
 
-    fn serve_local(&self, req: Request, route: Route, ctx: &mut Ctx<'_>) {
+    /// Answers from the local state. A served read carries no leader hint
+    /// (a hint moves the client), except a leader read served by the leader.
+    fn serve_local(&self, req: Request, route: Route, hint: Option<NodeId>, ctx: &mut Ctx<'_>) {
         let values = self.log.get(req.kind.key()).map(|v| vec![v.value.clone()]).unwrap_or_default();
         let token = req.token.max(self.log.applied_index());
-        let reply = Reply::values(values).with_token(token).with_leader_hint(self.leader);
+        let reply = Reply::values(values).with_token(token).with_leader_hint(hint);
         self.send_reply(route, req.op, reply, ctx);
     }
 
@@ -80,7 +82,8 @@ impl SingleLeaderNode {
             let reply = Reply::fail("fenced: leader lease expired, cannot serve a leader read");
             self.send_reply(route, req.op, reply, ctx);
         } else {
-            self.serve_local(req, route, ctx);
+            let hint = (req.policy == ReadPolicy::Leader).then_some(self.id);
+            self.serve_local(req, route, hint, ctx);
         }
     }
 
@@ -110,7 +113,7 @@ impl SingleLeaderNode {
         for op in ready {
             if let Some(w) = self.waiting_reads.remove(&op) {
                 ctx.cancel_timer(w.timer);
-                self.serve_local(w.req, Route::Client, ctx);
+                self.serve_local(w.req, Route::Client, None, ctx);
             }
         }
     }
@@ -155,7 +158,7 @@ impl SingleLeaderNode {
         let newest = q.answers.into_values().flatten().max();
         let token = q.req.token.max(newest.as_ref().map_or(0, |v| v.index));
         let values = newest.map(|v| vec![v.value]).unwrap_or_default();
-        ctx.reply(op, Reply::values(values).with_token(token).with_leader_hint(self.leader));
+        ctx.reply(op, Reply::values(values).with_token(token));
     }
 
     pub(super) fn on_quorum_timer(&mut self, op: OpId, timer: TimerId, ctx: &mut Ctx<'_>) {
