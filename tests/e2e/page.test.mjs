@@ -26,11 +26,11 @@ test('the page shows three nodes by accessible name and asks no other host', asy
   await page.goto(server.url);
   await page.getByRole('button', { name: 'Node n1, leader' }).waitFor();
   assert.equal(await page.title(), 'Replication Playground');
-  for (const name of ['Node n1, leader', 'Node n2, follower', 'Node n3, follower']) {
+  for (const name of ['Node n1, leader', 'Node n2, follower, lag 0 entries', 'Node n3, follower, lag 0 entries']) {
     assert.equal(await page.getByRole('button', { name }).count(), 1, name);
   }
-  await page.getByRole('button', { name: 'Node n2, follower' }).click();
-  assert.equal(await page.getByRole('button', { name: 'Node n2, follower' }).getAttribute('aria-pressed'), 'true');
+  await page.getByRole('button', { name: 'Node n2, follower, lag 0 entries' }).click();
+  assert.equal(await page.getByRole('button', { name: 'Node n2, follower, lag 0 entries' }).getAttribute('aria-pressed'), 'true');
   await page.screenshot({ path: join(SHOTS, 'page.png') });
   const origin = new URL(server.url).origin;
   assert.deepEqual(seen.requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:')), []);

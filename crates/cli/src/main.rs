@@ -1,12 +1,26 @@
 //! `rp`: the native runner of Replication Playground.
 //!
-//! It runs scenarios through the `playground` facade, natively and fast. It
+//! `rp run scenario.json` runs one scenario and prints a summary (or, with
+//! `--json`, a machine report); `rp sweep scenario.json --seeds N` runs N seeds
+//! on all cores and prints which anomalies appeared, how often, and the exact
+//! command that reproduces the first one. A scenario file that cannot be read
+//! or is invalid exits with code 2 and a message naming the bad field. It
 //! must never depend on wasm or the web.
 
+mod report;
+mod sweep;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
 use clap::{Parser, Subcommand};
+use playground::{Scenario, Session};
+
+/// Exit code for an unreadable or invalid scenario file.
+const EXIT_BAD_INPUT: u8 = 2;
 
 #[derive(Parser)]
-#[command(name = "rp", about = "Run Replication Playground scenarios natively")]
+#[command(name = "rp", version, about = "Run Replication Playground scenarios natively")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -14,17 +28,91 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Print the default cluster's nodes.
-    Nodes,
+    /// Run one scenario and report what happened.
+    Run {
+        /// A scenario file (JSON, format version 1), or `preset:NAME`.
+        scenario: String,
+        /// Use this seed instead of the scenario's.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Print a machine-readable JSON report.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run many seeds in parallel and count the anomalies each shows.
+    Sweep {
+        /// A scenario file (JSON, format version 1), or `preset:NAME`.
+        scenario: String,
+        /// How many seeds to run.
+        #[arg(long, default_value_t = 100)]
+        seeds: u64,
+        /// The first seed.
+        #[arg(long, default_value_t = 1)]
+        first_seed: u64,
+        /// Print a machine-readable JSON report.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the built-in presets.
+    Presets,
 }
 
-fn main() -> anyhow::Result<()> {
-    match Cli::parse().command {
-        Command::Nodes => {
-            for node in playground::ClusterView::default_cluster().nodes {
-                println!("{}", node.accessible_name());
-            }
+/// Reads a scenario file or a built-in preset; errors are the user's input.
+fn load(arg: &str) -> Result<Scenario, String> {
+    if let Some(name) = arg.strip_prefix("preset:") {
+        return playground::presets::find(name)
+            .ok_or_else(|| format!("no preset named {name:?}; `rp presets` lists them"));
+    }
+    let path = Path::new(arg);
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    Scenario::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let scenario_arg = match &cli.command {
+        Command::Run { scenario, .. } | Command::Sweep { scenario, .. } => Some(scenario.clone()),
+        Command::Presets => None,
+    };
+    let scenario = match scenario_arg.as_deref().map(load).transpose() {
+        Ok(s) => s,
+        Err(message) => {
+            eprintln!("rp: error: {message}");
+            return ExitCode::from(EXIT_BAD_INPUT);
         }
+    };
+    let result = match cli.command {
+        Command::Run { seed, json, scenario: arg } => run(scenario.expect("loaded above"), seed, json, &arg),
+        Command::Sweep { seeds, first_seed, json, scenario: arg } => {
+            sweep::sweep(&scenario.expect("loaded above"), &PathBuf::from(arg), first_seed, seeds, json)
+        }
+        Command::Presets => {
+            for p in playground::presets::all() {
+                println!("{:<28} {}", p.name, p.caption());
+            }
+            Ok(())
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("rp: error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(mut scenario: Scenario, seed: Option<u64>, json: bool, arg: &str) -> anyhow::Result<()> {
+    if let Some(seed) = seed {
+        scenario.seed = seed;
+    }
+    let mut session = Session::new(scenario)?;
+    session.run_to_end()?;
+    let report = session.report();
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        report::print_human(&report, arg);
     }
     Ok(())
 }

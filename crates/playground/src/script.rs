@@ -10,6 +10,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use replication::single_leader::FollowerMode;
+
 use crate::scenario::{LinkSpec, NodeSpec, WorkloadSpec};
 
 /// One timed intervention.
@@ -85,6 +87,30 @@ pub enum ScriptAction {
     },
     /// Single leader: make this node the leader now (manual failover).
     Promote(String),
+    /// Single leader: change one follower's mode.
+    SetFollowerMode {
+        node: String,
+        mode: FollowerMode,
+    },
+    /// Single leader: change the mode of followers without their own.
+    SetDefaultMode {
+        mode: FollowerMode,
+    },
+    SetSemiSyncK {
+        k: u32,
+    },
+    SetFailover {
+        on: bool,
+    },
+    SetFailoverTimeout {
+        timeout_ms: u64,
+    },
+    SetFencing {
+        on: bool,
+    },
+    SetApplyDelay {
+        delay_us: u64,
+    },
 }
 
 impl ScriptAction {
@@ -116,7 +142,29 @@ impl ScriptAction {
             ScriptAction::SetClientNode { client, node } => format!("{client} talks to {node}"),
             ScriptAction::SetReadPolicy { client, policy } => format!("{client} reads with {policy:?}"),
             ScriptAction::Promote(n) => format!("promote {n}"),
+            ScriptAction::SetFollowerMode { node, mode } => format!("{node} becomes {}", mode.as_str()),
+            ScriptAction::SetDefaultMode { mode } => format!("followers become {}", mode.as_str()),
+            ScriptAction::SetSemiSyncK { k } => format!("semi-sync waits for {k}"),
+            ScriptAction::SetFailover { on } => format!("automatic failover {}", on_off(*on)),
+            ScriptAction::SetFailoverTimeout { timeout_ms } => format!("failover timeout {timeout_ms} ms"),
+            ScriptAction::SetFencing { on } => format!("fencing {}", on_off(*on)),
+            ScriptAction::SetApplyDelay { delay_us } => format!("followers take {delay_us} µs per entry"),
         }
+    }
+
+    /// True for actions only the single-leader protocol understands.
+    pub fn is_single_leader_only(&self) -> bool {
+        matches!(
+            self,
+            ScriptAction::Promote(_)
+                | ScriptAction::SetFollowerMode { .. }
+                | ScriptAction::SetDefaultMode { .. }
+                | ScriptAction::SetSemiSyncK { .. }
+                | ScriptAction::SetFailover { .. }
+                | ScriptAction::SetFailoverTimeout { .. }
+                | ScriptAction::SetFencing { .. }
+                | ScriptAction::SetApplyDelay { .. }
+        )
     }
 
     /// True for faults the timeline marks (crashes, partitions, cuts, skews, pauses).
@@ -129,5 +177,13 @@ impl ScriptAction {
                 | ScriptAction::CutLink { .. }
                 | ScriptAction::SkewClock { .. }
         )
+    }
+}
+
+fn on_off(on: bool) -> &'static str {
+    if on {
+        "on"
+    } else {
+        "off"
     }
 }

@@ -184,5 +184,12 @@ fn action(s: &Scenario, a: &ScriptAction, path: &str, added: &mut Vec<String>) -
             node(n, ".node")
         }
         ScriptAction::SetReadPolicy { client: c, .. } => client(c, ".client"),
+        ScriptAction::SetFollowerMode { node: n, .. } => node(n, ".node"),
+        ScriptAction::SetDefaultMode { .. }
+        | ScriptAction::SetSemiSyncK { .. }
+        | ScriptAction::SetFailover { .. }
+        | ScriptAction::SetFailoverTimeout { .. }
+        | ScriptAction::SetFencing { .. }
+        | ScriptAction::SetApplyDelay { .. } => Ok(()),
     }
 }

@@ -1,16 +1,27 @@
-//! The view model: what the page draws, computed natively.
+//! The view model: what the page draws, computed natively from a session.
 //!
-//! A `ClusterView` lists nodes with their canvas positions and roles and the
-//! links between them. The web crate renders it; it never reads the kernel.
+//! [`ClusterView`] lists nodes with canvas positions, roles, epochs and lag,
+//! and the links between them with their latency and whether they are cut.
+//! [`node_states`] gives each node's log and key-value state for panels and
+//! the report. The web crate renders these; it never reads the kernel.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+use sim::{NodeId, NodeStatus};
+
+use crate::session::Session;
 
 /// The role a node plays, as the page colours it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Role {
     Leader,
     Follower,
+    Candidate,
+    Replica,
+    /// Crashed.
     Offline,
+    Paused,
 }
 
 impl Role {
@@ -19,7 +30,10 @@ impl Role {
         match self {
             Role::Leader => "leader",
             Role::Follower => "follower",
+            Role::Candidate => "candidate",
+            Role::Replica => "replica",
             Role::Offline => "offline",
+            Role::Paused => "paused",
         }
     }
 }
@@ -29,23 +43,44 @@ impl Role {
 pub struct NodeView {
     pub id: String,
     pub role: Role,
+    pub epoch: u64,
+    /// Entries behind the leader (0 for the leader and unreplicated nodes).
+    pub lag_entries: u64,
     pub x_px: i32,
     pub y_px: i32,
 }
 
 impl NodeView {
-    /// The accessible name a screen reader announces, e.g. "Node n1, leader".
+    /// The accessible name a screen reader announces, e.g. "Node n2, follower, lag 3 entries".
     pub fn accessible_name(&self) -> String {
-        format!("Node {}, {}", self.id, self.role.as_str())
+        match self.role {
+            Role::Follower => format!(
+                "Node {}, follower, lag {} {}",
+                self.id,
+                self.lag_entries,
+                plural(self.lag_entries, "entry", "entries")
+            ),
+            role => format!("Node {}, {}", self.id, role.as_str()),
+        }
     }
 }
 
-/// One link between two nodes.
+fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
+}
+
+/// One link between two nodes (drawn once per pair).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LinkView {
     pub from: String,
     pub to: String,
-    pub latency_ms: u32,
+    pub latency_ms: u64,
+    /// Messages cannot pass in at least one direction.
+    pub cut: bool,
 }
 
 /// Everything the canvas needs for one frame.
@@ -55,19 +90,115 @@ pub struct ClusterView {
     pub links: Vec<LinkView>,
 }
 
+/// The canvas is 1000 by 700 user units; nodes without a position go on a circle.
+pub const CANVAS_WIDTH: i32 = 1000;
+pub const CANVAS_HEIGHT: i32 = 700;
+
+/// Position of node `i` of `n` on the default circle, in integer math.
+pub fn circle_position(i: usize, n: usize) -> (i32, i32) {
+    // A 16-step table of sin/cos * 1000 keeps the layout free of floats.
+    const COS: [i32; 16] = [1000, 924, 707, 383, 0, -383, -707, -924, -1000, -924, -707, -383, 0, 383, 707, 924];
+    let step = (i * 16 / n.max(1)) % 16;
+    let (c, s) = (COS[(step + 12) % 16], COS[step]); // sin, cos of the angle clockwise from the top
+    (CANVAS_WIDTH / 2 + c * 260 / 1000, CANVAS_HEIGHT / 2 - s * 260 / 1000)
+}
+
+/// A node's state for panels and reports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodeState {
+    pub id: NodeId,
+    pub status: NodeStatus,
+    /// `None` while crashed.
+    pub role: Option<sim::Role>,
+    pub epoch: u64,
+    pub leader: Option<NodeId>,
+    pub last_index: u64,
+    pub commit_index: u64,
+    pub applied_index: u64,
+    pub lag_entries: u64,
+    pub kv: BTreeMap<String, String>,
+}
+
+/// Every node's state now.
+pub fn node_states(session: &Session) -> Vec<NodeState> {
+    let engine = session.engine();
+    engine
+        .nodes()
+        .into_iter()
+        .filter(|&id| engine.status(id) != NodeStatus::Removed)
+        .map(|id| {
+            let status = engine.status(id);
+            let mut st = NodeState {
+                id,
+                status,
+                role: None,
+                epoch: 0,
+                leader: None,
+                last_index: 0,
+                commit_index: 0,
+                applied_index: 0,
+                lag_entries: 0,
+                kv: BTreeMap::new(),
+            };
+            if let Some(n) = engine.single_leader().and_then(|s| s.node(id)) {
+                let v = n.view();
+                (st.role, st.epoch, st.leader) = (Some(v.role), v.epoch, v.leader);
+                (st.last_index, st.commit_index, st.applied_index, st.lag_entries) =
+                    (v.last_index, v.commit_index, v.applied_index, v.lag_entries);
+                st.kv = v.kv;
+            } else if let Some(n) = engine.register().and_then(|s| s.node(id)) {
+                st.role = Some(sim::Role::Replica);
+                st.kv = n.map.clone();
+            }
+            st
+        })
+        .collect()
+}
+
 impl ClusterView {
-    /// The default three-node single-leader cluster laid out as a triangle.
-    pub fn default_cluster() -> Self {
-        let spots = [("n1", Role::Leader, 320, 90), ("n2", Role::Follower, 160, 330), ("n3", Role::Follower, 480, 330)];
-        let nodes = spots
+    /// What the canvas shows for a session now.
+    pub fn of(session: &Session) -> ClusterView {
+        let scenario = session.scenario();
+        let names = session.names();
+        let states = node_states(session);
+        let n = states.len();
+        let nodes: Vec<NodeView> = states
             .iter()
-            .map(|&(id, role, x_px, y_px)| NodeView { id: id.to_string(), role, x_px, y_px })
-            .collect::<Vec<_>>();
-        let links = vec![
-            LinkView { from: "n1".into(), to: "n2".into(), latency_ms: 20 },
-            LinkView { from: "n1".into(), to: "n3".into(), latency_ms: 20 },
-            LinkView { from: "n2".into(), to: "n3".into(), latency_ms: 20 },
-        ];
+            .enumerate()
+            .map(|(i, st)| {
+                let id = names.node_name(st.id).to_string();
+                let spec = scenario.nodes.iter().find(|s| s.id == id);
+                let (cx, cy) = circle_position(i, n);
+                let role = match (st.status, st.role) {
+                    (NodeStatus::Crashed, _) | (_, None) => Role::Offline,
+                    (NodeStatus::Paused, _) => Role::Paused,
+                    (_, Some(sim::Role::Leader)) => Role::Leader,
+                    (_, Some(sim::Role::Follower)) => Role::Follower,
+                    (_, Some(sim::Role::Candidate)) => Role::Candidate,
+                    (_, Some(sim::Role::Replica)) => Role::Replica,
+                };
+                NodeView {
+                    id,
+                    role,
+                    epoch: st.epoch,
+                    lag_entries: st.lag_entries,
+                    x_px: spec.and_then(|s| s.x).unwrap_or(cx),
+                    y_px: spec.and_then(|s| s.y).unwrap_or(cy),
+                }
+            })
+            .collect();
+        let mut links = Vec::new();
+        for a in 0..n {
+            for b in a + 1..n {
+                let (ia, ib) = (NodeId(a as u32), NodeId(b as u32));
+                links.push(LinkView {
+                    from: nodes[a].id.clone(),
+                    to: nodes[b].id.clone(),
+                    latency_ms: session.engine().link_latency_us(ia, ib) / 1_000,
+                    cut: !session.engine().can_reach(ia, ib) || !session.engine().can_reach(ib, ia),
+                });
+            }
+        }
         ClusterView { nodes, links }
     }
 
@@ -82,11 +213,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn default_cluster_has_one_leader_two_followers_and_three_links() {
-        let view = ClusterView::default_cluster();
-        let names: Vec<String> = view.nodes.iter().map(NodeView::accessible_name).collect();
-        assert_eq!(names, ["Node n1, leader", "Node n2, follower", "Node n3, follower"]);
-        assert_eq!(view.links.len(), 3);
-        assert_eq!(view.node("n3").map(|n| (n.x_px, n.y_px)), Some((480, 330)));
+    fn circle_positions_of_four_nodes_are_top_right_bottom_left() {
+        let p: Vec<_> = (0..4).map(|i| circle_position(i, 4)).collect();
+        assert_eq!(p, [(500, 90), (760, 350), (500, 610), (240, 350)]);
     }
 }

@@ -5,7 +5,7 @@
 
 use std::rc::Rc;
 
-use playground::ClusterView;
+use playground::{presets, ClusterView, Session};
 use yew::Reducible;
 
 /// Everything the page shows.
@@ -17,7 +17,8 @@ pub struct State {
 
 impl Default for State {
     fn default() -> Self {
-        State { cluster: ClusterView::default_cluster(), selected: None }
+        let session = Session::new(presets::default_scenario()).expect("the default preset runs");
+        State { cluster: ClusterView::of(&session), selected: None }
     }
 }
 

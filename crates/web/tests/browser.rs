@@ -29,7 +29,10 @@ fn labels(root: &web_sys::Element, selector: &str) -> Vec<String> {
 async fn app_renders_three_nodes_and_three_links_by_accessible_name() {
     let root = mount();
     gloo_timers::future::sleep(Duration::from_millis(50)).await;
-    assert_eq!(labels(&root, "[role=button]"), ["Node n1, leader", "Node n2, follower", "Node n3, follower"]);
+    assert_eq!(
+        labels(&root, "[role=button]"),
+        ["Node n1, leader", "Node n2, follower, lag 0 entries", "Node n3, follower, lag 0 entries"]
+    );
     assert_eq!(labels(&root, "g.link"), ["Link n1 to n2, 20 ms", "Link n1 to n3, 20 ms", "Link n2 to n3, 20 ms"]);
 }
 
@@ -37,7 +40,7 @@ async fn app_renders_three_nodes_and_three_links_by_accessible_name() {
 async fn clicking_a_node_selects_it() {
     let root = mount();
     gloo_timers::future::sleep(Duration::from_millis(50)).await;
-    let node = root.query_selector("[aria-label='Node n2, follower']").unwrap().unwrap();
+    let node = root.query_selector("[aria-label='Node n2, follower, lag 0 entries']").unwrap().unwrap();
     // SVG elements have no click(), so dispatch a bubbling click event.
     let init = web_sys::MouseEventInit::new();
     init.set_bubbles(true);

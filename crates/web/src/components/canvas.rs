@@ -34,7 +34,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
     });
     let nodes = cluster.nodes.iter().map(|node| node_html(node, props));
     html! {
-        <svg class="canvas" viewBox="0 0 640 420" role="group" aria-label="Cluster">
+        <svg class="canvas" viewBox="0 0 1000 700" role="group" aria-label="Cluster">
             { for links }
             { for nodes }
         </svg>

@@ -1,0 +1,211 @@
+//! The report of a run: what the CLI prints and tests pin. Figures come from
+//! the recorded history, the sampled lag and the checkers, never from a
+//! protocol's own claims about itself.
+
+use std::collections::BTreeMap;
+
+use check::{check_all, count_by_kind, Anomaly, CheckInput, FinalState};
+use serde::{Deserialize, Serialize};
+use sim::{Micros, NodeStatus, OpKind, Outcome};
+
+use crate::session::Session;
+
+/// Client operations by outcome.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpCounts {
+    pub ok: usize,
+    pub fail: usize,
+    pub info: usize,
+    pub pending: usize,
+    pub reads_ok: usize,
+    pub writes_ok: usize,
+}
+
+/// One node at the end.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeReport {
+    pub id: String,
+    /// `up`, `crashed` or `paused`.
+    pub status: String,
+    /// `leader`, `follower`, `candidate`, `replica`, or `-` when crashed.
+    pub role: String,
+    pub epoch: u64,
+    pub last_index: u64,
+    pub applied_index: u64,
+    pub keys: usize,
+}
+
+/// One follower's lag over the run, from samples.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LagReport {
+    pub node: String,
+    pub max_entries: u64,
+    /// Mean over the samples in which the follower had a leader, rounded down.
+    pub mean_entries: u64,
+    pub max_ms: u64,
+    pub mean_ms: u64,
+}
+
+/// A change of leader.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Failover {
+    pub at_us: Micros,
+    pub node: String,
+    pub epoch: u64,
+}
+
+/// Everything a run produced.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Report {
+    pub name: String,
+    pub seed: u64,
+    /// The trace hash as 16 hex digits: equal runs have equal hashes.
+    pub trace_hash: String,
+    pub end_us: Micros,
+    pub events_processed: u64,
+    pub ops: OpCounts,
+    /// Successful operations per second of virtual time.
+    pub reads_per_s: u64,
+    pub writes_per_s: u64,
+    pub nodes: Vec<NodeReport>,
+    pub lag: Vec<LagReport>,
+    /// Every time a node became leader (the first election included).
+    pub leader_changes: Vec<Failover>,
+    pub leaderless_ms: u64,
+    pub multi_leader_ms: u64,
+    pub anomalies: Vec<Anomaly>,
+    /// Anomalies per kind name, e.g. `"lost acknowledged write": 3`.
+    pub anomaly_counts: BTreeMap<String, usize>,
+    pub lost_writes: usize,
+    pub warnings: Vec<String>,
+}
+
+fn status_word(s: NodeStatus) -> &'static str {
+    match s {
+        NodeStatus::Up => "up",
+        NodeStatus::Crashed => "crashed",
+        NodeStatus::Paused => "paused",
+        NodeStatus::Removed => "removed",
+    }
+}
+
+/// Op counts of a history.
+pub fn op_counts(history: &sim::History) -> OpCounts {
+    let mut c = OpCounts::default();
+    for r in &history.ops {
+        match &r.outcome {
+            Some(Outcome::Ok { .. }) => {
+                c.ok += 1;
+                if matches!(r.kind, OpKind::Read { .. }) {
+                    c.reads_ok += 1;
+                } else {
+                    c.writes_ok += 1;
+                }
+            }
+            Some(Outcome::Fail { .. }) => c.fail += 1,
+            Some(Outcome::Info { .. }) => c.info += 1,
+            None => c.pending += 1,
+        }
+    }
+    c
+}
+
+/// The anomalies of a session so far: history checks, plus final-state
+/// checks over the nodes that are up.
+pub fn anomalies(session: &Session) -> Vec<Anomaly> {
+    let engine = session.engine();
+    let nodes = crate::view::node_states(session);
+    let final_state = FinalState {
+        at_us: session.now_us(),
+        nodes: nodes.into_iter().filter(|n| n.status == NodeStatus::Up).map(|n| (n.id, n.kv)).collect(),
+    };
+    let input = CheckInput {
+        history: engine.history().clone(),
+        roles: session.roles().to_vec(),
+        final_state: Some(final_state),
+    };
+    check_all(&input)
+}
+
+impl Report {
+    /// The report of a session at its current time.
+    pub fn of(session: &Session) -> Report {
+        let engine = session.engine();
+        let names = session.names();
+        let ops = op_counts(engine.history());
+        let secs = (session.now_us() / 1_000_000).max(1);
+        let nodes = crate::view::node_states(session)
+            .into_iter()
+            .map(|n| NodeReport {
+                id: names.node_name(n.id).to_string(),
+                status: status_word(n.status).to_string(),
+                role: n.role.map_or("-".to_string(), |r| format!("{r:?}").to_lowercase()),
+                epoch: n.epoch,
+                last_index: n.last_index,
+                applied_index: n.applied_index,
+                keys: n.kv.len(),
+            })
+            .collect();
+        let anomalies = anomalies(session);
+        let anomaly_counts = count_by_kind(&anomalies).into_iter().map(|(k, n)| (k.as_str().to_string(), n)).collect();
+        let lost_writes = anomalies.iter().filter(|a| a.kind == check::AnomalyKind::LostWrite).count();
+        Report {
+            name: session.scenario().name.clone(),
+            seed: session.scenario().seed,
+            trace_hash: format!("{:016x}", session.trace_hash()),
+            end_us: session.now_us(),
+            events_processed: engine.events_processed(),
+            ops,
+            reads_per_s: ops.reads_ok as u64 / secs,
+            writes_per_s: ops.writes_ok as u64 / secs,
+            nodes,
+            lag: lag_reports(session),
+            leader_changes: leader_changes(session),
+            leaderless_ms: session.samples().leaderless_us() / 1_000,
+            multi_leader_ms: session.samples().multi_leader_us() / 1_000,
+            anomalies,
+            anomaly_counts,
+            lost_writes,
+            warnings: session.warnings().to_vec(),
+        }
+    }
+}
+
+fn lag_reports(session: &Session) -> Vec<LagReport> {
+    let mut per: BTreeMap<sim::NodeId, (u64, u64, u64, u64, u64)> = BTreeMap::new();
+    for s in session.samples().all() {
+        for l in &s.lag {
+            let e = per.entry(l.node).or_default();
+            e.0 = e.0.max(l.lag_entries);
+            e.1 += l.lag_entries;
+            e.2 = e.2.max(l.lag_us);
+            e.3 += l.lag_us;
+            e.4 += 1;
+        }
+    }
+    per.into_iter()
+        .map(|(node, (max_e, sum_e, max_us, sum_us, n))| LagReport {
+            node: session.names().node_name(node).to_string(),
+            max_entries: max_e,
+            mean_entries: sum_e / n.max(1),
+            max_ms: max_us / 1_000,
+            mean_ms: sum_us / n.max(1) / 1_000,
+        })
+        .collect()
+}
+
+fn leader_changes(session: &Session) -> Vec<Failover> {
+    session
+        .roles()
+        .iter()
+        .filter(|r| r.role == sim::Role::Leader)
+        .map(|r| Failover { at_us: r.at_us, node: session.names().node_name(r.node).to_string(), epoch: r.epoch })
+        .collect()
+}
+
+impl Session {
+    /// The report of this session at its current time.
+    pub fn report(&self) -> Report {
+        Report::of(self)
+    }
+}
