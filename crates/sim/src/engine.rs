@@ -142,7 +142,7 @@ impl<P: Protocol> Sim<P> {
         self.events_processed += 1;
         match event {
             Event::Deliver(msg) => self.deliver(msg)?,
-            Event::Timer { node, incarnation, timer, tag } => self.timer_fired(node, incarnation, timer, tag)?,
+            Event::Timer { node, incarnation, timer } => self.timer_fired(node, incarnation, timer)?,
             Event::Wake { node, incarnation } => self.wake(node, incarnation)?,
             Event::Request { node, request } => self.request_arrived(node, request)?,
             Event::Reply { op, reply } => self.reply_arrived(op, *reply)?,
@@ -303,10 +303,10 @@ impl<P: Protocol> Sim<P> {
                 Effect::Send { to, msg } => self.send(node, to, msg),
                 Effect::SetTimer { id, after_us, tag } => {
                     let slot = &mut self.slots[node.0 as usize];
-                    slot.timers.push(id);
+                    slot.timers.push((id, tag));
                     let incarnation = slot.incarnation;
                     let at_us = self.now_us.saturating_add(after_us);
-                    self.queue.push(at_us, Event::Timer { node, incarnation, timer: id, tag })
+                    self.queue.push(at_us, Event::Timer { node, incarnation, timer: id })
                 }
                 Effect::CancelTimer { id } => {
                     self.slots[node.0 as usize].forget_timer(id);

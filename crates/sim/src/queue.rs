@@ -25,8 +25,8 @@ use crate::node::MsgKind;
 pub(crate) enum Event {
     /// A message (payload in the in-flight set) reaches its receiver.
     Deliver(MsgId),
-    /// A timer of one incarnation of a node fires.
-    Timer { node: NodeId, incarnation: u32, timer: TimerId, tag: u64 },
+    /// A timer of one incarnation of a node fires (its tag waits in the node's slot).
+    Timer { node: NodeId, incarnation: u32, timer: TimerId },
     /// A busy node finished its current item: take the next from its inbox.
     Wake { node: NodeId, incarnation: u32 },
     /// A client request reaches its node.

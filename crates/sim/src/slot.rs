@@ -53,8 +53,8 @@ pub(crate) struct NodeSlot<N: Node> {
     pub(crate) rng: Rng,
     /// Bumped by every crash and restart; stale timers and messages are ignored.
     pub(crate) incarnation: u32,
-    /// Live timer ids, ascending (ids are handed out in increasing order).
-    pub(crate) timers: Vec<TimerId>,
+    /// Live timers with their tags, ascending by id (ids only grow).
+    pub(crate) timers: Vec<(TimerId, u64)>,
     pub(crate) busy_until_us: Micros,
     pub(crate) inbox: VecDeque<Inbound<N>>,
     pub(crate) wake_scheduled: bool,
@@ -75,15 +75,11 @@ impl<N: Node> NodeSlot<N> {
         }
     }
 
-    /// Removes a live timer; false if it was cancelled or never existed.
-    pub(crate) fn forget_timer(&mut self, id: TimerId) -> bool {
-        match self.timers.binary_search(&id) {
-            Ok(i) => {
-                self.timers.remove(i);
-                true
-            }
-            Err(_) => false,
-        }
+    /// Removes a live timer and returns its tag; `None` if it was cancelled
+    /// or never existed.
+    pub(crate) fn forget_timer(&mut self, id: TimerId) -> Option<u64> {
+        let i = self.timers.binary_search_by_key(&id, |&(t, _)| t).ok()?;
+        Some(self.timers.remove(i).1)
     }
 }
 
@@ -187,18 +183,15 @@ impl<P: Protocol> Sim<P> {
     }
 
     /// A timer's time has come.
-    pub(crate) fn timer_fired(
-        &mut self,
-        node: NodeId,
-        incarnation: u32,
-        timer: TimerId,
-        tag: u64,
-    ) -> Result<(), SimError> {
+    pub(crate) fn timer_fired(&mut self, node: NodeId, incarnation: u32, timer: TimerId) -> Result<(), SimError> {
         let slot = &mut self.slots[node.0 as usize];
-        if slot.incarnation != incarnation || !slot.forget_timer(timer) {
+        if slot.incarnation != incarnation {
             return Ok(());
         }
-        self.arrive(node, Inbound::Timer { timer, tag })
+        match slot.forget_timer(timer) {
+            Some(tag) => self.arrive(node, Inbound::Timer { timer, tag }),
+            None => Ok(()),
+        }
     }
 
     /// A client request reaches its node.
