@@ -322,4 +322,51 @@ mod tests {
         assert!(!log.is_behind_or_equal(2, 2));
         assert!(!log.is_behind_or_equal(1, 9));
     }
+
+    /// The state a log must have: its snapshot plus its entries up to the
+    /// applied position, folded in order.
+    fn recomputed(log: &ReplicatedLog) -> BTreeMap<String, Versioned> {
+        let mut kv = log.base_kv.clone();
+        for e in log.entries().iter().filter(|e| e.index <= log.applied_index()) {
+            kv.insert(e.key.clone(), Versioned { epoch: e.epoch, index: e.index, value: e.value.clone() });
+        }
+        kv
+    }
+
+    proptest::proptest! {
+        /// Whatever mix of appends, applies, truncations, compactions and
+        /// snapshot installs, the state is the snapshot plus the applied log.
+        #[test]
+        fn state_is_always_the_applied_log(ops in proptest::collection::vec((0u8..5, 0u64..12), 0..60)) {
+            let mut log = ReplicatedLog::default();
+            let mut other = ReplicatedLog::default();
+            for (op, arg) in ops {
+                match op {
+                    0 => {
+                        let n = log.last_index() + 1;
+                        log.append(Entry::new(n, 1 + arg / 4, &format!("k{}", arg % 3), &format!("v{n}")));
+                    }
+                    1 => { log.apply_to(log.applied_index() + arg); }
+                    2 if log.base_index() < log.last_index() => {
+                        let from = log.base_index() + 1 + arg % (log.last_index() - log.base_index());
+                        log.truncate_from(from);
+                    }
+                    3 => { log.compact_retaining(arg); }
+                    // Our own applied state: the suffix after it survives.
+                    _ if arg % 2 == 0 => log.install_snapshot(log.snapshot()),
+                    // Another history (a different epoch, as the log matching
+                    // property requires): it replaces everything.
+                    _ => {
+                        let n = other.last_index() + 1;
+                        other.append(Entry::new(n, 99, "k0", &format!("o{n}")));
+                        other.apply_to(n);
+                        log.install_snapshot(other.snapshot());
+                    }
+                }
+                proptest::prop_assert!(log.applied_index() <= log.last_index());
+                proptest::prop_assert!(log.base_index() <= log.applied_index());
+                proptest::prop_assert_eq!(log.kv(), &recomputed(&log));
+            }
+        }
+    }
 }

@@ -154,3 +154,12 @@ fn c9_a_new_follower_starts_from_a_snapshot_then_the_log() {
     assert_eq!(leader.follower_lags().len(), 3);
     assert_eq!(leader_elections(&sim).len(), 1, "the newcomer disturbed nobody");
 }
+
+/// Determinism: the same scenario gives a byte-identical trace.
+#[test]
+fn the_split_brain_scenario_replays_to_the_same_trace() {
+    let (a, b) = (cut_off_leader(false), cut_off_leader(false));
+    assert_eq!(a.trace().hash(), b.trace().hash());
+    assert_eq!(a.history(), b.history());
+    assert_ne!(a.trace().hash(), cut_off_leader(true).trace().hash());
+}
