@@ -3,10 +3,12 @@
 //! `rp run scenario.json` runs one scenario and prints a summary (or, with
 //! `--json`, a machine report); `rp sweep scenario.json --seeds N` runs N seeds
 //! on all cores and prints which anomalies appeared, how often, and the exact
-//! command that reproduces the first one. A scenario file that cannot be read
+//! command that reproduces the first one; `--random-faults N` gives every
+//! seed its own N random crashes and partitions. A scenario file that cannot be read
 //! or is invalid exits with code 2 and a message naming the bad field. It
 //! must never depend on wasm or the web.
 
+mod faults;
 mod report;
 mod sweep;
 
@@ -38,6 +40,10 @@ enum Command {
         /// Print a machine-readable JSON report.
         #[arg(long)]
         json: bool,
+        /// Append N random crashes, restarts and partitions drawn from the seed
+        /// (as `sweep --random-faults N` does), then heal and let it settle.
+        #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=faults::RANDOM_FAULTS_MAX as i64))]
+        random_faults: u32,
     },
     /// Run many seeds in parallel and count the anomalies each shows.
     Sweep {
@@ -52,6 +58,10 @@ enum Command {
         /// Print a machine-readable JSON report.
         #[arg(long)]
         json: bool,
+        /// Per seed, append N random crashes, restarts and partitions drawn
+        /// from the seed's fault stream, then heal and let the cluster settle.
+        #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=faults::RANDOM_FAULTS_MAX as i64))]
+        random_faults: u32,
     },
     /// List the built-in presets.
     Presets,
@@ -82,9 +92,12 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Run { seed, json, scenario: arg } => run(scenario.expect("loaded above"), seed, json, &arg),
-        Command::Sweep { seeds, first_seed, json, scenario: arg } => {
-            sweep::sweep(&scenario.expect("loaded above"), &PathBuf::from(arg), first_seed, seeds, json)
+        Command::Run { seed, json, random_faults, scenario: arg } => {
+            run(scenario.expect("loaded above"), seed, json, random_faults, &arg)
+        }
+        Command::Sweep { seeds, first_seed, json, random_faults, scenario: arg } => {
+            let options = sweep::SweepOptions { first_seed, count: seeds, random_faults, json };
+            sweep::sweep(&scenario.expect("loaded above"), &PathBuf::from(arg), &options)
         }
         Command::Presets => {
             for p in playground::presets::all() {
@@ -102,17 +115,18 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(mut scenario: Scenario, seed: Option<u64>, json: bool, arg: &str) -> anyhow::Result<()> {
+fn run(mut scenario: Scenario, seed: Option<u64>, json: bool, random_faults: u32, arg: &str) -> anyhow::Result<()> {
     if let Some(seed) = seed {
         scenario.seed = seed;
     }
+    let scenario = faults::with_random_faults(&scenario, scenario.seed, random_faults);
     let mut session = Session::new(scenario)?;
     session.run_to_end()?;
     let report = session.report();
     if json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        report::print_human(&report, arg);
+        report::print_human(&report, &sweep::scenario_arg(arg, random_faults));
     }
     Ok(())
 }

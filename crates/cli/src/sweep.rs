@@ -8,6 +8,30 @@ use std::path::Path;
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use playground::{Scenario, Session};
+
+use crate::faults::with_random_faults;
+
+/// How many reproducing commands the summary prints per anomaly kind.
+const REPRODUCE_PER_KIND_MAX: usize = 5;
+
+/// What `rp sweep` was asked to do.
+#[derive(Clone, Copy, Debug)]
+pub struct SweepOptions {
+    pub first_seed: u64,
+    pub count: u64,
+    /// Random faults appended per seed (0: the scenario's script only).
+    pub random_faults: u32,
+    pub json: bool,
+}
+
+/// The scenario argument of a reproducing command, with the fault option if any.
+pub fn scenario_arg(arg: &str, random_faults: u32) -> String {
+    if random_faults == 0 {
+        arg.to_string()
+    } else {
+        format!("{arg} --random-faults {random_faults}")
+    }
+}
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -26,16 +50,20 @@ struct SeedResult {
 struct SweepReport {
     seeds: u64,
     first_seed: u64,
+    random_faults: u32,
+    /// Acknowledged writes lost, summed over every seed.
+    lost_writes_total: usize,
     /// For each anomaly kind: in how many seeds it appeared.
     seeds_with: BTreeMap<String, u64>,
-    /// For each anomaly kind: the first seed that showed it.
-    first_seed_with: BTreeMap<String, u64>,
+    /// For each anomaly kind: the first seeds that showed it (at most
+    /// `REPRODUCE_PER_KIND_MAX`).
+    first_seeds_with: BTreeMap<String, Vec<u64>>,
     seeds_with_errors: u64,
     clean_seeds: u64,
 }
 
-fn run_seed(scenario: &Scenario, seed: u64) -> SeedResult {
-    let mut s = scenario.clone();
+fn run_seed(scenario: &Scenario, seed: u64, random_faults: u32) -> SeedResult {
+    let mut s = with_random_faults(scenario, seed, random_faults);
     s.seed = seed;
     let outcome = Session::new(s).and_then(|mut session| {
         session.run_to_end()?;
@@ -60,13 +88,14 @@ fn run_seed(scenario: &Scenario, seed: u64) -> SeedResult {
 }
 
 /// Runs `count` seeds from `first_seed` and prints the summary.
-pub fn sweep(scenario: &Scenario, path: &Path, first_seed: u64, count: u64, json: bool) -> Result<()> {
+pub fn sweep(scenario: &Scenario, path: &Path, options: &SweepOptions) -> Result<()> {
+    let SweepOptions { first_seed, count, random_faults, json } = *options;
     let bar = ProgressBar::with_draw_target(Some(count), ProgressDrawTarget::stderr());
     bar.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} seeds  {elapsed} (eta {eta})")?);
     let results: Vec<SeedResult> = (first_seed..first_seed + count)
         .into_par_iter()
         .map(|seed| {
-            let r = run_seed(scenario, seed);
+            let r = run_seed(scenario, seed, random_faults);
             bar.inc(1);
             r
         })
@@ -75,8 +104,10 @@ pub fn sweep(scenario: &Scenario, path: &Path, first_seed: u64, count: u64, json
     let mut report = SweepReport {
         seeds: count,
         first_seed,
+        random_faults,
+        lost_writes_total: results.iter().map(|r| r.lost_writes).sum(),
         seeds_with: BTreeMap::new(),
-        first_seed_with: BTreeMap::new(),
+        first_seeds_with: BTreeMap::new(),
         seeds_with_errors: 0,
         clean_seeds: 0,
     };
@@ -88,7 +119,10 @@ pub fn sweep(scenario: &Scenario, path: &Path, first_seed: u64, count: u64, json
         }
         for kind in r.anomaly_counts.keys() {
             *report.seeds_with.entry(kind.clone()).or_default() += 1;
-            report.first_seed_with.entry(kind.clone()).or_insert(r.seed);
+            let first = report.first_seeds_with.entry(kind.clone()).or_default();
+            if first.len() < REPRODUCE_PER_KIND_MAX {
+                first.push(r.seed);
+            }
         }
     }
     if json {
@@ -96,16 +130,21 @@ pub fn sweep(scenario: &Scenario, path: &Path, first_seed: u64, count: u64, json
         return Ok(());
     }
     println!(
-        "{} seeds ({}..={}): {} clean",
+        "{} seeds ({}..={}), {} random faults each: {} clean; {} acknowledged writes lost in all",
         count,
         first_seed,
         first_seed + count.saturating_sub(1),
-        report.clean_seeds
+        random_faults,
+        report.clean_seeds,
+        report.lost_writes_total
     );
+    let arg = scenario_arg(&path.display().to_string(), random_faults);
     for (kind, n) in &report.seeds_with {
-        let first = report.first_seed_with[kind];
-        println!("  {n:>6} seeds with {kind}; first: seed {first}");
-        println!("         reproduce: rp run {} --seed {first}", path.display());
+        let first = &report.first_seeds_with[kind];
+        println!("  {n:>6} seeds with {kind}; first: {first:?}");
+        for seed in first {
+            println!("         reproduce: rp run {arg} --seed {seed}");
+        }
     }
     if let Some(bad) = results.iter().find(|r| r.error.is_some()) {
         println!(

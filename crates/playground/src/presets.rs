@@ -1,13 +1,14 @@
-//! Built-in scenarios: one per claim of `CLAIMS.md` plus the default the page
-//! opens with. They are JSON files in `presets/`, compiled in, so the page, the
-//! CLI (`rp run preset:NAME`) and the claim tests run exactly the same data.
+//! Built-in scenarios: one per claim of `CLAIMS.md`, the default the page
+//! opens with, and the safety-sweep clusters. They are JSON files in
+//! `presets/`, compiled in, so the page, the CLI (`rp run preset:NAME`) and
+//! the claim tests (`tests/claims.rs`) run exactly the same data.
 
 use crate::scenario::Scenario;
 
 /// One built-in scenario.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Preset {
-    /// Short name used in URLs and on the command line, e.g. `c5-async-failover`.
+    /// Short name used in URLs and on the command line, e.g. `c05-async-failover-loss`.
     pub name: &'static str,
     /// The claim it demonstrates (`C5`), or empty.
     pub claim: &'static str,
@@ -22,7 +23,23 @@ impl Preset {
 }
 
 /// (name, claim, JSON) of every preset, in menu order.
-const SOURCES: &[(&str, &str, &str)] = &[("default", "", include_str!("../presets/default.json"))];
+const SOURCES: &[(&str, &str, &str)] = &[
+    ("default", "", include_str!("../presets/default.json")),
+    ("c01-leader-log-order", "C1", include_str!("../presets/c01-leader-log-order.json")),
+    ("c02-stale-follower-read", "C2", include_str!("../presets/c02-stale-follower-read.json")),
+    ("c03-sync-follower-stall", "C3", include_str!("../presets/c03-sync-follower-stall.json")),
+    ("c04-semi-sync-slow-follower", "C4", include_str!("../presets/c04-semi-sync-slow-follower.json")),
+    ("c05-async-failover-loss", "C5", include_str!("../presets/c05-async-failover-loss.json")),
+    ("c06-failover-timeout", "C6", include_str!("../presets/c06-failover-timeout.json")),
+    ("c07-split-brain-fencing", "C7", include_str!("../presets/c07-split-brain-fencing.json")),
+    ("c08-read-only-without-leader", "C8", include_str!("../presets/c08-read-only-without-leader.json")),
+    ("c09-catch-up-and-snapshot", "C9", include_str!("../presets/c09-catch-up-and-snapshot.json")),
+    ("c10-read-scaling", "C10", include_str!("../presets/c10-read-scaling.json")),
+    ("c11-lag-growth", "C11", include_str!("../presets/c11-lag-growth.json")),
+    ("c12-read-your-writes", "C12", include_str!("../presets/c12-read-your-writes.json")),
+    ("safety-sync-fencing", "", include_str!("../presets/safety-sync-fencing.json")),
+    ("safety-async", "", include_str!("../presets/safety-async.json")),
+];
 
 fn parse(name: &str, json: &str) -> Scenario {
     // A preset that does not parse is a bug in this crate, caught by its tests.
