@@ -167,3 +167,27 @@ impl Engine {
         with_timeline!(self, tl => tl.sim().can_reach(from, to))
     }
 }
+
+impl Engine {
+    /// Messages on the wire now.
+    pub fn in_flight(&self) -> Vec<sim::InFlight> {
+        with_timeline!(self, tl => tl.sim().in_flight().cloned().collect())
+    }
+
+    /// Every client's state.
+    pub fn clients(&self) -> Vec<sim::ClientState> {
+        with_timeline!(self, tl => tl.sim().clients().to_vec())
+    }
+
+    /// A node's clock now.
+    pub fn local_time_us(&self, node: NodeId) -> Option<i64> {
+        with_timeline!(self, tl => tl.sim().local_time_us(node))
+    }
+}
+
+impl Engine {
+    /// The time of the newest kept trace record strictly before `t_us`.
+    pub fn last_record_before(&self, t_us: Micros) -> Option<Micros> {
+        with_timeline!(self, tl => tl.sim().trace().records().map(|r| r.at_us).filter(|&at| at < t_us).last())
+    }
+}

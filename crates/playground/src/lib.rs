@@ -8,6 +8,7 @@
 
 pub mod compile;
 mod engine;
+pub mod panels;
 pub mod presets;
 pub mod protocol;
 pub mod report;
@@ -19,9 +20,12 @@ pub mod share;
 mod validate;
 pub mod view;
 
+pub use check::{Anomaly, AnomalyKind};
 pub use protocol::{ProtocolSpec, SingleLeaderSpec};
+pub use replication::single_leader::FollowerMode;
 pub use report::Report;
 pub use scenario::{ClientSpec, LinkSpec, NetworkSpec, NodeSpec, PairSpec, Scenario, ScenarioError, WorkloadSpec};
 pub use script::{ScriptAction, ScriptEntry};
 pub use session::{Session, SessionError};
+pub use sim::ReadPolicy;
 pub use view::{ClusterView, LinkView, NodeView, Role};

@@ -172,6 +172,12 @@ impl Session {
         }
     }
 
+    /// The time of the latest kept trace event before now, for stepping back.
+    pub fn prev_event_us(&self) -> Option<Micros> {
+        let now = self.now_us();
+        self.engine.last_record_before(now)
+    }
+
     /// Runs the whole scenario.
     pub fn run_to_end(&mut self) -> Result<(), SessionError> {
         self.advance_to(self.end_us())
@@ -204,6 +210,22 @@ impl Session {
         self.scenario = candidate;
         self.after_advance();
         Ok(())
+    }
+
+    /// Moves a node on the canvas. Layout only: the simulation is unchanged,
+    /// but the position travels with the scenario and its share links.
+    pub fn set_position(&mut self, node: &str, x: i32, y: i32) {
+        let (x, y) = (Some(x.clamp(0, crate::view::CANVAS_WIDTH)), Some(y.clamp(0, crate::view::CANVAS_HEIGHT)));
+        if let Some(n) = self.scenario.nodes.iter_mut().find(|n| n.id == node) {
+            (n.x, n.y) = (x, y);
+        }
+        for e in &mut self.scenario.script {
+            if let ScriptAction::AddNode(n) = &mut e.action {
+                if n.id == node {
+                    (n.x, n.y) = (x, y);
+                }
+            }
+        }
     }
 
     /// The running hash of every trace event so far.

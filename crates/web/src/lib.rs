@@ -5,6 +5,7 @@
 //! into the kernel's internals.
 
 pub mod components;
+pub mod hooks;
 pub mod state;
 
 use components::app::App;

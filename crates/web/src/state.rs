@@ -1,40 +1,408 @@
 //! Page state and the one reducer that changes it.
 //!
-//! `State` holds what the page shows; `Action` is everything a person can do.
-//! Components dispatch actions; only `State::reduce` changes state.
+//! `State` holds the running [`Session`] and what the page shows around it;
+//! [`Action`] is everything a person can do. Components dispatch actions;
+//! only [`State::reduce`] changes state. The page never mutates the
+//! simulation directly: every change to it is a [`ScriptAction`] that the
+//! session records at the current virtual time.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
-use playground::{presets, ClusterView, Session};
+use playground::{presets, report, Anomaly, Scenario, ScriptAction, Session};
 use yew::Reducible;
 
-/// Everything the page shows.
+/// Virtual microseconds per real millisecond, slow motion to fast, on a log scale.
+pub const SPEEDS: [(u64, u64, &str); 9] = [
+    (1, 1000, "1/1000×"),
+    (1, 300, "1/300×"),
+    (1, 100, "1/100×"),
+    (1, 30, "1/30×"),
+    (1, 10, "1/10×"),
+    (1, 3, "1/3×"),
+    (1, 1, "1×"),
+    (3, 1, "3×"),
+    (10, 1, "10×"),
+];
+/// The speed the page opens with.
+pub const DEFAULT_SPEED_INDEX: usize = 4;
+/// Engine work per frame is bounded: at most this much virtual time per frame.
+pub const FRAME_VIRTUAL_US_MAX: u64 = 100_000;
+/// Frames longer than this (tab in background) are treated as this long.
+pub const FRAME_REAL_MS_MAX: f64 = 100.0;
+/// The canvas's partition zone starts at this x (canvas units).
+pub const ZONE_X: i32 = 790;
+
+/// A message for the person: an error they caused, or news.
 #[derive(Clone, Debug, PartialEq)]
-pub struct State {
-    pub cluster: ClusterView,
-    pub selected: Option<String>,
+pub struct Notice {
+    pub text: String,
+    pub error: bool,
 }
 
-impl Default for State {
-    fn default() -> Self {
-        let session = Session::new(presets::default_scenario()).expect("the default preset runs");
-        State { cluster: ClusterView::of(&session), selected: None }
+/// A node being dragged.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Drag {
+    pub node: String,
+    pub start: (i32, i32),
+    pub moved: bool,
+}
+
+/// Everything the page shows.
+#[derive(Clone)]
+pub struct State {
+    pub session: Rc<RefCell<Session>>,
+    /// Bumped whenever the session changes, so components re-render.
+    pub version: u64,
+    pub playing: bool,
+    pub speed_index: usize,
+    pub last_frame_ms: Option<f64>,
+    pub selected: Option<String>,
+    pub menu_open: bool,
+    pub drag: Option<Drag>,
+    pub help_open: bool,
+    pub notice: Option<Notice>,
+    pub highlighted_ops: Vec<u64>,
+    /// What the checkers found, recomputed when time moves by more than a step.
+    pub anomalies: Rc<Vec<Anomaly>>,
+    pub anomalies_at_us: Option<u64>,
+    pub preset: String,
+    pub share_link: Option<String>,
+    pub embed: bool,
+}
+
+impl PartialEq for State {
+    fn eq(&self, other: &Self) -> bool {
+        self.version == other.version
+            && self.playing == other.playing
+            && self.speed_index == other.speed_index
+            && self.selected == other.selected
+            && self.menu_open == other.menu_open
+            && self.drag == other.drag
+            && self.help_open == other.help_open
+            && self.notice == other.notice
+            && self.highlighted_ops == other.highlighted_ops
+            && Rc::ptr_eq(&self.anomalies, &other.anomalies)
+            && self.preset == other.preset
+            && self.share_link == other.share_link
     }
 }
 
 /// What a person can do.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
-    /// Select a node by id, or clear the selection with `None`.
+    /// An animation frame at this real time (ms).
+    Frame(f64),
+    TogglePlay,
+    /// Run to the next event and pause.
+    StepForward,
+    /// Go back to the previous event and pause.
+    StepBack,
+    SetSpeed(usize),
+    /// Move the timeline to a virtual time, in either direction.
+    Seek(u64),
     Select(Option<String>),
+    OpenMenu(String),
+    CloseMenu,
+    /// Apply an intervention now: crash, partition, write, change a setting ...
+    Intervene(ScriptAction),
+    DragStart {
+        node: String,
+        x: i32,
+        y: i32,
+    },
+    DragMove {
+        x: i32,
+        y: i32,
+    },
+    DragEnd,
+    /// Cut a link if it is up, restore it if it is cut.
+    ToggleLink {
+        from: String,
+        to: String,
+    },
+    LoadPreset(String),
+    /// Open a share link's fragment; a broken one leaves the default scenario and a notice.
+    LoadShare(String),
+    MakeShareLink,
+    ToggleHelp,
+    DismissNotice,
+    /// Seek to an anomaly and highlight its operations.
+    FocusAnomaly(usize),
+}
+
+impl State {
+    /// A state running `scenario` (paused at 0).
+    pub fn with_scenario(scenario: Scenario, preset: &str) -> Result<State, String> {
+        let session = Session::new(scenario).map_err(|e| e.to_string())?;
+        Ok(State::with_session(session, preset))
+    }
+
+    fn with_session(session: Session, preset: &str) -> State {
+        let mut s = State {
+            session: Rc::new(RefCell::new(session)),
+            version: 0,
+            playing: false,
+            speed_index: DEFAULT_SPEED_INDEX,
+            last_frame_ms: None,
+            selected: None,
+            menu_open: false,
+            drag: None,
+            help_open: false,
+            notice: None,
+            highlighted_ops: Vec::new(),
+            anomalies: Rc::new(Vec::new()),
+            anomalies_at_us: None,
+            preset: preset.to_string(),
+            share_link: None,
+            embed: false,
+        };
+        s.refresh_anomalies(true);
+        s
+    }
+
+    /// The state for a page opened with `fragment` after `#` (may be empty).
+    pub fn from_fragment(fragment: &str) -> State {
+        let fragment = fragment.trim_start_matches('#');
+        if fragment.is_empty() {
+            return State::default();
+        }
+        if let Some(name) = fragment.strip_prefix("preset=") {
+            return match presets::find(name) {
+                Some(scenario) => State::with_scenario(scenario, name).unwrap_or_default(),
+                None => State {
+                    notice: Some(Notice {
+                        text: format!("No preset named \"{name}\"; opened the default scenario."),
+                        error: true,
+                    }),
+                    ..State::default()
+                },
+            };
+        }
+        match Session::from_share(fragment) {
+            Ok(session) => State::with_session(session, ""),
+            Err(e) => State {
+                notice: Some(Notice { text: format!("{e}. Opened the default scenario instead."), error: true }),
+                ..State::default()
+            },
+        }
+    }
+
+    /// The current virtual time.
+    pub fn now_us(&self) -> u64 {
+        self.session.borrow().now_us()
+    }
+
+    fn changed(&mut self) {
+        self.version += 1;
+        self.share_link = None;
+    }
+
+    /// Recomputes anomalies when forced or when time moved by 250 ms or more.
+    fn refresh_anomalies(&mut self, force: bool) {
+        let now = self.now_us();
+        let stale = self.anomalies_at_us.is_none_or(|at| now < at || now - at >= 250_000);
+        if force || stale {
+            self.anomalies = Rc::new(report::anomalies(&self.session.borrow()));
+            self.anomalies_at_us = Some(now);
+        }
+    }
+
+    fn fail(&mut self, text: String) {
+        self.notice = Some(Notice { text, error: true });
+    }
+
+    fn intervene(&mut self, action: ScriptAction) {
+        let result = self.session.borrow_mut().intervene(action);
+        match result {
+            Ok(()) => self.notice = None,
+            Err(e) => self.fail(e.to_string()),
+        }
+        self.changed();
+        self.refresh_anomalies(true);
+    }
+
+    fn seek(&mut self, t_us: u64) {
+        let result = self.session.borrow_mut().seek(t_us);
+        if let Err(e) = result {
+            self.fail(e.to_string());
+        }
+        self.changed();
+        self.refresh_anomalies(true);
+    }
+
+    fn frame(&mut self, now_ms: f64) {
+        let last = self.last_frame_ms.replace(now_ms);
+        if !self.playing {
+            return;
+        }
+        let Some(last) = last else { return };
+        let (num, den, _) = SPEEDS[self.speed_index.min(SPEEDS.len() - 1)];
+        let real_us = ((now_ms - last).clamp(0.0, FRAME_REAL_MS_MAX) * 1000.0) as u64;
+        let step_us = (real_us * num / den).clamp(1, FRAME_VIRTUAL_US_MAX);
+        let target = self.now_us() + step_us;
+        let end = self.session.borrow().end_us();
+        let result = self.session.borrow_mut().advance_to(target.min(end));
+        if let Err(e) = result {
+            self.fail(e.to_string());
+            self.playing = false;
+        }
+        if target >= end {
+            self.playing = false;
+        }
+        self.version += 1;
+        self.refresh_anomalies(false);
+    }
+
+    fn toggle_link(&mut self, from: String, to: String) {
+        let cut = {
+            let session = self.session.borrow();
+            let view = playground::ClusterView::of(&session);
+            view.links.iter().any(|l| l.cut && ((l.from == from && l.to == to) || (l.from == to && l.to == from)))
+        };
+        let pair = [(from.clone(), to.clone()), (to, from)];
+        for (a, b) in pair {
+            self.intervene(if cut {
+                ScriptAction::RestoreLink { from: a, to: b }
+            } else {
+                ScriptAction::CutLink { from: a, to: b }
+            });
+        }
+    }
+
+    fn drag_end(&mut self) {
+        let Some(drag) = self.drag.take() else { return };
+        if !drag.moved {
+            self.selected = Some(drag.node.clone());
+            self.menu_open = true;
+            return;
+        }
+        let view = playground::ClusterView::of(&self.session.borrow());
+        let Some(node) = view.node(&drag.node) else { return };
+        let (was_in, now_in) = (drag.start.0 >= ZONE_X, node.x_px >= ZONE_X);
+        if was_in == now_in {
+            return;
+        }
+        let zone: Vec<String> = view
+            .nodes
+            .iter()
+            .filter(|n| n.x_px >= ZONE_X && n.role != playground::Role::Offline || n.id == drag.node && now_in)
+            .map(|n| n.id.clone())
+            .collect();
+        let rest: Vec<String> = view.nodes.iter().filter(|n| !zone.contains(&n.id)).map(|n| n.id.clone()).collect();
+        if zone.is_empty() || rest.is_empty() {
+            self.intervene(ScriptAction::Heal);
+        } else {
+            self.intervene(ScriptAction::Partition(vec![rest, zone]));
+        }
+    }
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State::with_scenario(presets::default_scenario(), "default").expect("the default preset runs")
+    }
 }
 
 impl Reducible for State {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut s = (*self).clone();
         match action {
-            Action::Select(id) => Rc::new(State { selected: id, ..(*self).clone() }),
+            Action::Frame(now_ms) => {
+                if !s.playing && s.last_frame_ms.is_some() {
+                    // Nothing moves while paused: keep the same Rc so nothing re-renders.
+                    return self;
+                }
+                s.frame(now_ms);
+            }
+            Action::TogglePlay => {
+                s.playing = !s.playing;
+                s.last_frame_ms = None;
+                if s.now_us() >= s.session.borrow().end_us() {
+                    s.playing = false;
+                }
+            }
+            Action::StepForward => {
+                s.playing = false;
+                let next = s.session.borrow().next_event_us();
+                if let Some(t) = next {
+                    s.seek(t);
+                }
+            }
+            Action::StepBack => {
+                s.playing = false;
+                let prev = s.session.borrow().prev_event_us().unwrap_or(0);
+                s.seek(prev);
+            }
+            Action::SetSpeed(i) => s.speed_index = i.min(SPEEDS.len() - 1),
+            Action::Seek(t) => {
+                s.playing = false;
+                s.seek(t);
+            }
+            Action::Select(id) => {
+                s.selected = id;
+                s.menu_open = false;
+            }
+            Action::OpenMenu(id) => {
+                s.selected = Some(id);
+                s.menu_open = true;
+            }
+            Action::CloseMenu => s.menu_open = false,
+            Action::Intervene(a) => {
+                s.menu_open = false;
+                s.intervene(a);
+            }
+            Action::DragStart { node, x, y } => {
+                let _ = (x, y);
+                let start = {
+                    let view = playground::ClusterView::of(&s.session.borrow());
+                    view.node(&node).map_or((0, 0), |n| (n.x_px, n.y_px))
+                };
+                s.drag = Some(Drag { node, start, moved: false });
+            }
+            Action::DragMove { x, y } => {
+                let Some(drag) = s.drag.as_mut() else { return self };
+                if (x - drag.start.0).abs() + (y - drag.start.1).abs() > 6 {
+                    drag.moved = true;
+                }
+                if drag.moved {
+                    s.session.borrow_mut().set_position(&drag.node, x, y);
+                    s.version += 1;
+                }
+            }
+            Action::DragEnd => s.drag_end(),
+            Action::ToggleLink { from, to } => s.toggle_link(from, to),
+            Action::LoadPreset(name) => match presets::find(&name) {
+                Some(scenario) => match State::with_scenario(scenario, &name) {
+                    Ok(next) => {
+                        return Rc::new(State {
+                            embed: s.embed,
+                            speed_index: s.speed_index,
+                            version: s.version + 1,
+                            ..next
+                        })
+                    }
+                    Err(e) => s.fail(e),
+                },
+                None => s.fail(format!("No preset named \"{name}\".")),
+            },
+            Action::LoadShare(fragment) => {
+                let next = State::from_fragment(&fragment);
+                return Rc::new(State { embed: s.embed, version: s.version + 1, ..next });
+            }
+            Action::MakeShareLink => s.share_link = Some(s.session.borrow().share_fragment()),
+            Action::ToggleHelp => s.help_open = !s.help_open,
+            Action::DismissNotice => s.notice = None,
+            Action::FocusAnomaly(i) => {
+                if let Some(a) = s.anomalies.get(i).cloned() {
+                    s.playing = false;
+                    s.seek(a.at_us);
+                    s.highlighted_ops = a.ops.iter().map(|o| o.0).collect();
+                }
+            }
         }
+        Rc::new(s)
     }
 }

@@ -1,27 +1,126 @@
-//! The app shell: header and canvas, wired to the reducer.
+//! The app shell: header with presets and sharing, the canvas with its node
+//! menu and legend, the timeline, the panels, the help overlay and notices.
+//! It wires components to the one reducer in `state`.
 
+use gloo_events::EventListener;
+use playground::panels::{self, LAG_WINDOW_US};
+use playground::{presets, ClusterView};
 use yew::prelude::*;
 
 use super::canvas::Canvas;
+use super::controls::{ClientsPanel, SettingsPanel};
+use super::help::{HelpOverlay, Legend};
+use super::node_menu::NodeMenu;
+use super::panels::{AnomalyPanel, LagPanel, LogPanel};
+use super::share::ShareBox;
+use super::timeline::Timeline;
+use crate::hooks::{use_animation_frames, use_shortcuts};
 use crate::state::{Action, State};
+
+fn location_hash() -> String {
+    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+}
+
+fn embed_requested() -> bool {
+    web_sys::window().and_then(|w| w.location().search().ok()).is_some_and(|s| s.contains("embed=1"))
+}
 
 /// The whole page.
 #[function_component(App)]
 pub fn app() -> Html {
-    let state = use_reducer(State::default);
-    let on_select = {
+    let state = use_reducer(|| State { embed: embed_requested(), ..State::from_fragment(&location_hash()) });
+    let dispatch = {
         let state = state.clone();
-        Callback::from(move |id: String| state.dispatch(Action::Select(Some(id))))
+        Callback::from(move |a: Action| state.dispatch(a))
+    };
+    use_animation_frames(dispatch.clone());
+    use_shortcuts(dispatch.clone());
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|w| {
+                EventListener::new(&w, "hashchange", move |_| dispatch.emit(Action::LoadShare(location_hash())))
+            });
+            move || drop(listener)
+        });
+    }
+    let session = state.session.borrow();
+    let cluster = ClusterView::of(&session);
+    let clients = panels::clients(&session);
+    let node_ids: Vec<String> = cluster.nodes.iter().map(|n| n.id.clone()).collect();
+    let selected_detail = state.selected.as_deref().and_then(|id| panels::node_detail(&session, id));
+    let menu_node = state.selected.as_deref().filter(|_| state.menu_open).and_then(|id| cluster.node(id).cloned());
+    let scenario = session.scenario();
+    let single_leader = matches!(scenario.protocol, playground::ProtocolSpec::SingleLeader(_));
+    let on_preset = {
+        let d = dispatch.clone();
+        Callback::from(move |e: Event| {
+            if let Some(s) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
+                d.emit(Action::LoadPreset(s.value()));
+            }
+        })
+    };
+    let preset_options = presets::all().into_iter().map(|p| {
+        let label =
+            if p.claim.is_empty() { p.scenario.name.clone() } else { format!("{} · {}", p.claim, p.scenario.name) };
+        html! { <option value={p.name} selected={p.name == state.preset}>{ label }</option> }
+    });
+    let notice = state.notice.clone().map(|n| {
+        let d = dispatch.clone();
+        html! {
+            <div class={classes!("notice", n.error.then_some("error"))} role="alert">
+                <span>{ n.text }</span>
+                <button onclick={Callback::from(move |_: MouseEvent| d.emit(Action::DismissNotice))} aria-label="Dismiss message">{ "×" }</button>
+            </div>
+        }
+    });
+    let emit = |a: Action| {
+        let d = dispatch.clone();
+        Callback::from(move |_: MouseEvent| d.emit(a.clone()))
     };
     html! {
-        <div class="app">
+        <div class={classes!("app", state.embed.then_some("embed"))}>
             <header class="topbar">
                 <h1>{ "Replication Playground" }</h1>
-                <p class="tagline">{ "Watch a cluster replicate writes, then break it on purpose." }</p>
+                <label class="preset">{ "Scenario " }
+                    <select aria-label="Scenario preset" onchange={on_preset}>{ for preset_options }</select>
+                </label>
+                <div class="spacer" />
+                <button onclick={emit(Action::MakeShareLink)}>{ "Copy link" }</button>
+                <button onclick={emit(Action::ToggleHelp)} aria-label="Keyboard shortcuts">{ "?" }</button>
             </header>
-            <main>
-                <Canvas cluster={state.cluster.clone()} selected={state.selected.clone()} {on_select} />
+            { for notice }
+            if let Some(link) = state.share_link.clone() {
+                <ShareBox fragment={link} />
+            }
+            <p class="caption">{ &scenario.caption }</p>
+            <main class="layout">
+                <div class="stage">
+                    <div class="canvas-wrap">
+                        <Canvas cluster={cluster.clone()} messages={panels::messages(&session)} clients={clients.clone()}
+                            selected={state.selected.clone()} dragging={state.drag.as_ref().map(|d| d.node.clone())} dispatch={dispatch.clone()} />
+                        if let Some(node) = menu_node {
+                            <NodeMenu {node} dispatch={dispatch.clone()} />
+                        }
+                    </div>
+                    <Legend />
+                    <Timeline now_us={session.now_us()} end_us={session.end_us()} playing={state.playing} speed_index={state.speed_index}
+                        markers={panels::markers(&session, &state.anomalies)} dispatch={dispatch.clone()} />
+                </div>
+                if !state.embed {
+                    <aside class="side">
+                        <AnomalyPanel anomalies={state.anomalies.clone()} dispatch={dispatch.clone()} />
+                        <LogPanel detail={selected_detail} />
+                        <LagPanel series={panels::lag_series(&session, LAG_WINDOW_US)} now_us={session.now_us()} window_us={LAG_WINDOW_US} />
+                        <ClientsPanel clients={clients.clone()} nodes={node_ids.clone()} ops={panels::recent_ops(&session, &state.anomalies)}
+                            highlighted={state.highlighted_ops.clone()} dispatch={dispatch.clone()} />
+                        <SettingsPanel nodes={node_ids} clients={clients.iter().map(|c| c.id.clone()).collect::<Vec<_>>()} {single_leader} dispatch={dispatch.clone()} />
+                    </aside>
+                }
             </main>
+            if state.help_open {
+                <HelpOverlay on_close={emit(Action::ToggleHelp)} />
+            }
         </div>
     }
 }

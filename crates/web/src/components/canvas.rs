@@ -1,58 +1,185 @@
-//! The cluster canvas: nodes as circles joined by links, drawn in SVG.
+//! The cluster canvas: nodes as circles joined by links, messages moving
+//! along links, clients joined to their nodes, and the partition zone.
 //!
-//! Every node and link has a role and an accessible name, so a screen reader
-//! (and the end-to-end tests) can find them: "Node n2, follower".
+//! Direct manipulation: drag a node anywhere to move it (pointer capture, so
+//! mouse, touch and pen all work and a drag survives leaving the circle);
+//! drop it into the zone on the right to partition it away, drag it back out
+//! to heal. Click (or Enter on) a node for its actions; click a link to cut or
+//! restore it. Every node, link and client has a role and an accessible name.
 
-use playground::{ClusterView, NodeView};
+use playground::panels::{ClientView, MessageView};
+use playground::{ClusterView, LinkView, NodeView};
+use wasm_bindgen::JsCast;
+use web_sys::{Element, PointerEvent};
 use yew::prelude::*;
+
+use crate::state::{Action, ZONE_X};
 
 /// Props of the canvas.
 #[derive(Properties, PartialEq)]
 pub struct CanvasProps {
     pub cluster: ClusterView,
+    pub messages: Vec<MessageView>,
+    pub clients: Vec<ClientView>,
     pub selected: Option<String>,
-    pub on_select: Callback<String>,
+    pub dragging: Option<String>,
+    pub dispatch: Callback<Action>,
 }
 
-const NODE_RADIUS_PX: i32 = 34;
+const NODE_RADIUS: i32 = 38;
+
+/// Pointer position in canvas units (the SVG's 1000 × 700 viewBox).
+fn canvas_point(svg: &NodeRef, e: &PointerEvent) -> (i32, i32) {
+    let Some(el) = svg.cast::<Element>() else { return (0, 0) };
+    let r = el.get_bounding_client_rect();
+    if r.width() <= 0.0 || r.height() <= 0.0 {
+        return (0, 0);
+    }
+    let x = (f64::from(e.client_x()) - r.left()) * f64::from(playground::view::CANVAS_WIDTH) / r.width();
+    let y = (f64::from(e.client_y()) - r.top()) * f64::from(playground::view::CANVAS_HEIGHT) / r.height();
+    (x.round() as i32, y.round() as i32)
+}
 
 /// Draws the cluster.
 #[function_component(Canvas)]
 pub fn canvas(props: &CanvasProps) -> Html {
+    let svg = use_node_ref();
     let cluster = &props.cluster;
-    let links = cluster.links.iter().filter_map(|link| {
-        let (a, b) = (cluster.node(&link.from)?, cluster.node(&link.to)?);
-        let label = format!("Link {} to {}, {} ms", link.from, link.to, link.latency_ms);
-        Some(html! {
-            <g class="link" role="img" aria-label={label}>
-                <line x1={a.x_px.to_string()} y1={a.y_px.to_string()} x2={b.x_px.to_string()} y2={b.y_px.to_string()} />
-                <text class="link-latency" x={((a.x_px + b.x_px) / 2).to_string()} y={((a.y_px + b.y_px) / 2 - 6).to_string()}>
-                    { format!("{} ms", link.latency_ms) }
-                </text>
-            </g>
+    let onpointermove = {
+        let (svg, dispatch, dragging) = (svg.clone(), props.dispatch.clone(), props.dragging.is_some());
+        Callback::from(move |e: PointerEvent| {
+            if dragging {
+                let (x, y) = canvas_point(&svg, &e);
+                dispatch.emit(Action::DragMove { x, y });
+            }
         })
-    });
-    let nodes = cluster.nodes.iter().map(|node| node_html(node, props));
+    };
+    let onpointerup = {
+        let (dispatch, dragging) = (props.dispatch.clone(), props.dragging.is_some());
+        Callback::from(move |_: PointerEvent| {
+            if dragging {
+                dispatch.emit(Action::DragEnd);
+            }
+        })
+    };
+    let links = cluster.links.iter().filter_map(|l| link_html(cluster, l, &props.dispatch));
+    let clients = props.clients.iter().enumerate().filter_map(|(i, c)| client_html(cluster, c, i));
+    let messages = props.messages.iter().filter_map(|m| message_html(cluster, m));
+    let nodes: Vec<Html> = cluster.nodes.iter().map(|n| node_html(n, props, &svg)).collect();
     html! {
-        <svg class="canvas" viewBox="0 0 1000 700" role="group" aria-label="Cluster">
+        <svg ref={svg.clone()} class="canvas" viewBox="0 0 1000 700" role="group" aria-label="Cluster canvas"
+            {onpointermove} {onpointerup}>
+            <g class="zone" aria-hidden="true">
+                <rect x={ZONE_X.to_string()} y="8" width={(992 - ZONE_X).to_string()} height="684" rx="14" />
+                <text x={((ZONE_X + 992) / 2).to_string()} y="36">{ "partition zone" }</text>
+                <text class="zone-hint" x={((ZONE_X + 992) / 2).to_string()} y="56">{ "drop nodes here to cut them off" }</text>
+            </g>
             { for links }
+            { for clients }
+            { for messages }
             { for nodes }
         </svg>
     }
 }
 
-fn node_html(node: &NodeView, props: &CanvasProps) -> Html {
-    let selected = props.selected.as_deref() == Some(node.id.as_str());
-    let class = classes!("node", node.role.as_str(), selected.then_some("selected"));
-    let onclick = {
-        let (on_select, id) = (props.on_select.clone(), node.id.clone());
-        Callback::from(move |_: MouseEvent| on_select.emit(id.clone()))
+fn link_html(cluster: &ClusterView, link: &LinkView, dispatch: &Callback<Action>) -> Option<Html> {
+    let (a, b) = (cluster.node(&link.from)?, cluster.node(&link.to)?);
+    let state = if link.cut { "cut" } else { "connected" };
+    let label = format!("Link {} to {}, {} ms, {state}", link.from, link.to, link.latency_ms);
+    let toggle = {
+        let (dispatch, from, to) = (dispatch.clone(), link.from.clone(), link.to.clone());
+        move || dispatch.emit(Action::ToggleLink { from: from.clone(), to: to.clone() })
     };
+    let onclick = {
+        let toggle = toggle.clone();
+        Callback::from(move |_: MouseEvent| toggle())
+    };
+    let onkeydown = Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Enter" || e.key() == " " {
+            e.prevent_default();
+            e.stop_propagation();
+            toggle();
+        }
+    });
+    let (mx, my) = ((a.x_px + b.x_px) / 2, (a.y_px + b.y_px) / 2);
+    Some(html! {
+        <g class={classes!("link", link.cut.then_some("cut"))} role="button" tabindex="0" aria-label={label}
+            aria-pressed={link.cut.to_string()} {onclick} {onkeydown}>
+            <line class="link-hit" x1={a.x_px.to_string()} y1={a.y_px.to_string()} x2={b.x_px.to_string()} y2={b.y_px.to_string()} />
+            <line class="link-line" x1={a.x_px.to_string()} y1={a.y_px.to_string()} x2={b.x_px.to_string()} y2={b.y_px.to_string()} />
+            <text class="link-latency" x={mx.to_string()} y={(my - 8).to_string()}>
+                { if link.cut { "✂ cut".to_string() } else { format!("{} ms", link.latency_ms) } }
+            </text>
+        </g>
+    })
+}
+
+fn client_html(cluster: &ClusterView, c: &ClientView, i: usize) -> Option<Html> {
+    let node = cluster.node(&c.node)?;
+    // Clients sit below or above their node, fanned out by index.
+    let below = node.y_px < 420;
+    let x = node.x_px - 60 + (i as i32 % 3) * 60;
+    let y = if below { node.y_px + 110 } else { node.y_px - 110 };
+    let label = format!("Client {}, talks to {}, reads {}", c.id, c.node, c.policy);
+    Some(html! {
+        <g class={classes!("client", c.busy.then_some("busy"))} role="img" aria-label={label}>
+            <line class="client-link" x1={x.to_string()} y1={y.to_string()} x2={node.x_px.to_string()} y2={node.y_px.to_string()} />
+            <rect x={(x - 22).to_string()} y={(y - 14).to_string()} width="44" height="28" rx="6" />
+            <text x={x.to_string()} y={(y + 5).to_string()}>{ &c.id }</text>
+        </g>
+    })
+}
+
+fn message_html(cluster: &ClusterView, m: &MessageView) -> Option<Html> {
+    let (a, b) = (cluster.node(&m.from)?, cluster.node(&m.to)?);
+    let p = i64::from(m.progress_permille);
+    let x = i64::from(a.x_px) + (i64::from(b.x_px - a.x_px) * p) / 1000;
+    let y = i64::from(a.y_px) + (i64::from(b.y_px - a.y_px) * p) / 1000;
+    Some(html! {
+        <circle key={m.id.to_string()} class={classes!("msg", m.kind)} cx={x.to_string()} cy={y.to_string()} r="7" aria-hidden="true" />
+    })
+}
+
+fn node_html(node: &NodeView, props: &CanvasProps, svg: &NodeRef) -> Html {
+    let selected = props.selected.as_deref() == Some(node.id.as_str());
+    let dragging = props.dragging.as_deref() == Some(node.id.as_str());
+    let class = classes!("node", node.role.as_str(), selected.then_some("selected"), dragging.then_some("dragging"));
+    let onpointerdown = {
+        let (dispatch, id, svg) = (props.dispatch.clone(), node.id.clone(), svg.clone());
+        Callback::from(move |e: PointerEvent| {
+            e.prevent_default();
+            if let Some(target) = e.current_target().and_then(|t| t.dyn_into::<Element>().ok()) {
+                let _ = target.set_pointer_capture(e.pointer_id());
+            }
+            let (x, y) = canvas_point(&svg, &e);
+            dispatch.emit(Action::DragStart { node: id.clone(), x, y });
+        })
+    };
+    let onkeydown = {
+        let (dispatch, id) = (props.dispatch.clone(), node.id.clone());
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" {
+                e.prevent_default();
+                dispatch.emit(Action::OpenMenu(id.clone()));
+            }
+        })
+    };
+    let (x, y) = (node.x_px, node.y_px);
+    let lag = if node.lag_entries > 0 { format!("lag {}", node.lag_entries) } else { String::new() };
     html! {
-        <g {class} role="button" tabindex="0" aria-label={node.accessible_name()} aria-pressed={selected.to_string()} {onclick}>
-            <circle cx={node.x_px.to_string()} cy={node.y_px.to_string()} r={NODE_RADIUS_PX.to_string()} />
-            <text class="node-id" x={node.x_px.to_string()} y={(node.y_px + 5).to_string()}>{ &node.id }</text>
-            <text class="node-role" x={node.x_px.to_string()} y={(node.y_px + NODE_RADIUS_PX + 18).to_string()}>{ node.role.as_str() }</text>
+        <g {class} role="button" tabindex="0" aria-label={node.accessible_name()} aria-haspopup="menu"
+            aria-pressed={selected.to_string()} {onpointerdown} {onkeydown}>
+            <circle class="halo" cx={x.to_string()} cy={y.to_string()} r={(NODE_RADIUS + 8).to_string()} />
+            <circle class="body" cx={x.to_string()} cy={y.to_string()} r={NODE_RADIUS.to_string()} />
+            <text class="node-id" x={x.to_string()} y={(y + 2).to_string()}>{ &node.id }</text>
+            <text class="node-epoch" x={x.to_string()} y={(y + 20).to_string()}>{ format!("epoch {}", node.epoch) }</text>
+            <text class="node-role" x={x.to_string()} y={(y + NODE_RADIUS + 20).to_string()}>{ node.role.as_str() }</text>
+            if !lag.is_empty() {
+                <g class="lag-badge">
+                    <rect x={(x + 22).to_string()} y={(y - NODE_RADIUS - 8).to_string()} width="52" height="20" rx="10" />
+                    <text x={(x + 48).to_string()} y={(y - NODE_RADIUS + 6).to_string()}>{ lag }</text>
+                </g>
+            }
         </g>
     }
 }

@@ -1,4 +1,11 @@
-//! The page's components: the app shell and the cluster canvas.
+//! The page's components. Each receives props and emits `Action`s; none owns
+//! business logic.
 
 pub mod app;
 pub mod canvas;
+pub mod controls;
+pub mod help;
+pub mod node_menu;
+pub mod panels;
+pub mod share;
+pub mod timeline;

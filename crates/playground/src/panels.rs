@@ -1,0 +1,321 @@
+//! View models for the page's moving parts and side panels: messages in
+//! flight, clients and their recent results, one node's log and state, lag
+//! series for charts, and timeline markers. Computed natively from a session,
+//! so everything the page shows is testable without a browser.
+
+use std::collections::BTreeSet;
+
+use check::{Anomaly, AnomalyKind};
+use serde::{Deserialize, Serialize};
+use sim::{Micros, MsgKind, NodeStatus, OpKind, Outcome};
+
+use crate::session::Session;
+
+/// At most this many log entries are shown per node (the newest).
+pub const LOG_ENTRIES_SHOWN_MAX: usize = 12;
+/// At most this many recent client operations are listed.
+pub const RECENT_OPS_SHOWN_MAX: usize = 12;
+/// The lag charts show this much recent virtual time.
+pub const LAG_WINDOW_US: Micros = 10_000_000;
+
+/// The lowercase name of a message kind, for CSS classes and the legend.
+pub fn kind_name(kind: MsgKind) -> &'static str {
+    match kind {
+        MsgKind::Replication => "replication",
+        MsgKind::Ack => "ack",
+        MsgKind::Heartbeat => "heartbeat",
+        MsgKind::Vote => "vote",
+        MsgKind::Client => "client",
+        MsgKind::Repair => "repair",
+        MsgKind::Other => "other",
+    }
+}
+
+/// One message on the wire.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageView {
+    pub id: u64,
+    pub from: String,
+    pub to: String,
+    pub kind: &'static str,
+    /// How far along the link it is, 0..=1000.
+    pub progress_permille: u32,
+}
+
+/// Messages in flight now, oldest first.
+pub fn messages(session: &Session) -> Vec<MessageView> {
+    let now = session.now_us();
+    let names = session.names();
+    session
+        .engine()
+        .in_flight()
+        .into_iter()
+        .map(|m| {
+            let span = m.deliver_us.saturating_sub(m.sent_us).max(1);
+            let done = now.saturating_sub(m.sent_us).min(span);
+            MessageView {
+                id: m.msg.0,
+                from: names.node_name(m.from).to_string(),
+                to: names.node_name(m.to).to_string(),
+                kind: kind_name(m.kind),
+                progress_permille: (done * 1000 / span) as u32,
+            }
+        })
+        .collect()
+}
+
+/// One client on the canvas.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientView {
+    pub id: String,
+    pub node: String,
+    pub policy: String,
+    pub busy: bool,
+}
+
+/// Every client now.
+pub fn clients(session: &Session) -> Vec<ClientView> {
+    let names = session.names();
+    session
+        .engine()
+        .clients()
+        .into_iter()
+        .map(|c| ClientView {
+            id: names.client_name(c.id).to_string(),
+            node: names.node_name(c.target()).to_string(),
+            policy: format!("{:?}", c.config.policy),
+            busy: !c.is_idle(),
+        })
+        .collect()
+}
+
+/// How a finished operation looks to a person.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Verdict {
+    /// A write that was acknowledged.
+    Written,
+    /// A read that returned the latest acknowledged value.
+    Fresh,
+    /// A read a checker proved stale.
+    Stale,
+    Failed,
+    /// Unknown outcome (timeout).
+    Unknown,
+    Pending,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Written => "written",
+            Verdict::Fresh => "fresh",
+            Verdict::Stale => "stale",
+            Verdict::Failed => "failed",
+            Verdict::Unknown => "unknown",
+            Verdict::Pending => "pending",
+        }
+    }
+}
+
+/// One recent client operation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpView {
+    pub op: u64,
+    pub client: String,
+    pub node: String,
+    /// "write x = c1:3", "read x → c1:2", "write x failed: no leader: read-only".
+    pub text: String,
+    pub verdict: Verdict,
+    pub invoke_us: Micros,
+}
+
+/// The newest client operations, newest first, judged with `anomalies`.
+pub fn recent_ops(session: &Session, anomalies: &[Anomaly]) -> Vec<OpView> {
+    let stale: BTreeSet<u64> = anomalies
+        .iter()
+        .filter(|a| {
+            matches!(a.kind, AnomalyKind::StaleRead | AnomalyKind::ReadYourWrites | AnomalyKind::MonotonicReads)
+        })
+        .filter_map(|a| a.ops.first().map(|o| o.0))
+        .collect();
+    let names = session.names();
+    let history = session.engine().history();
+    history
+        .ops
+        .iter()
+        .rev()
+        .take(RECENT_OPS_SHOWN_MAX)
+        .map(|r| {
+            let what = match &r.kind {
+                OpKind::Read { key } => format!("read {key}"),
+                OpKind::Write { key, value } => format!("write {key} = {value}"),
+                OpKind::Incr { key, by } => format!("add {by} to {key}"),
+            };
+            let (text, verdict) = match &r.outcome {
+                None => (format!("{what} …"), Verdict::Pending),
+                Some(Outcome::Ok { values }) if r.kind.is_read() => {
+                    let shown = if values.is_empty() { "(absent)".to_string() } else { values.join(", ") };
+                    let v = if stale.contains(&r.op.0) { Verdict::Stale } else { Verdict::Fresh };
+                    (format!("{what} → {shown}"), v)
+                }
+                Some(Outcome::Ok { .. }) => (what, Verdict::Written),
+                Some(Outcome::Fail { reason }) => (format!("{what} failed: {reason}"), Verdict::Failed),
+                Some(Outcome::Info { reason }) => (format!("{what} unknown: {reason}"), Verdict::Unknown),
+            };
+            OpView {
+                op: r.op.0,
+                client: names.client_name(r.client).to_string(),
+                node: names.node_name(r.node).to_string(),
+                text,
+                verdict,
+                invoke_us: r.invoke_us,
+            }
+        })
+        .collect()
+}
+
+/// One log entry as a panel lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntryRow {
+    pub index: u64,
+    pub epoch: u64,
+    pub key: String,
+    pub value: String,
+    pub committed: bool,
+    pub applied: bool,
+}
+
+/// One node's log and state.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeDetail {
+    pub id: String,
+    pub status: String,
+    pub role: String,
+    pub epoch: u64,
+    pub leader: Option<String>,
+    pub last_index: u64,
+    pub commit_index: u64,
+    pub applied_index: u64,
+    /// Entries older than the shown ones (or folded into a snapshot).
+    pub hidden_entries: u64,
+    pub entries: Vec<EntryRow>,
+    pub kv: Vec<(String, String)>,
+    pub local_clock_skew_ms: i64,
+}
+
+/// The log and state of node `id`, if it exists.
+pub fn node_detail(session: &Session, id: &str) -> Option<NodeDetail> {
+    let node = session.names().node(id).ok()?;
+    let engine = session.engine();
+    let status = engine.status(node);
+    let status_word = match status {
+        NodeStatus::Up => "up",
+        NodeStatus::Crashed => "crashed",
+        NodeStatus::Paused => "paused",
+        NodeStatus::Removed => return None,
+    };
+    let skew = engine.local_time_us(node).map_or(0, |t| (t - session.now_us() as i64) / 1_000);
+    let mut d = NodeDetail {
+        id: id.to_string(),
+        status: status_word.to_string(),
+        role: "offline".to_string(),
+        epoch: 0,
+        leader: None,
+        last_index: 0,
+        commit_index: 0,
+        applied_index: 0,
+        hidden_entries: 0,
+        entries: Vec::new(),
+        kv: Vec::new(),
+        local_clock_skew_ms: skew,
+    };
+    if let Some(n) = engine.single_leader().and_then(|s| s.node(node)) {
+        let v = n.view();
+        d.role = format!("{:?}", v.role).to_lowercase();
+        (d.epoch, d.last_index, d.commit_index, d.applied_index) =
+            (v.epoch, v.last_index, v.commit_index, v.applied_index);
+        d.leader = v.leader.map(|l| session.names().node_name(l).to_string());
+        let skip = v.log.len().saturating_sub(LOG_ENTRIES_SHOWN_MAX);
+        d.hidden_entries = v.log_base_index + skip as u64;
+        d.entries = v
+            .log
+            .into_iter()
+            .skip(skip)
+            .map(|e| EntryRow {
+                committed: e.index <= v.commit_index,
+                applied: e.index <= v.applied_index,
+                index: e.index,
+                epoch: e.epoch,
+                key: e.key,
+                value: e.value,
+            })
+            .collect();
+        d.kv = v.kv.into_iter().collect();
+    } else if let Some(n) = engine.register().and_then(|s| s.node(node)) {
+        d.role = "replica".to_string();
+        d.kv = n.map.clone().into_iter().collect();
+    }
+    Some(d)
+}
+
+/// A follower's lag over a window, for a chart.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LagSeries {
+    pub node: String,
+    /// (time, entries, microseconds), oldest first.
+    pub points: Vec<(Micros, u64, u64)>,
+    pub now_entries: u64,
+    pub now_us: u64,
+}
+
+/// Each follower's lag over the last `window_us`.
+pub fn lag_series(session: &Session, window_us: Micros) -> Vec<LagSeries> {
+    let from = session.now_us().saturating_sub(window_us);
+    let mut out: Vec<LagSeries> = Vec::new();
+    for s in session.samples().all().iter().filter(|s| s.at_us >= from) {
+        for l in &s.lag {
+            let name = session.names().node_name(l.node);
+            let series = match out.iter_mut().position(|x| x.node == name) {
+                Some(i) => &mut out[i],
+                None => {
+                    out.push(LagSeries { node: name.to_string(), points: Vec::new(), now_entries: 0, now_us: 0 });
+                    out.last_mut().expect("just pushed")
+                }
+            };
+            series.points.push((s.at_us, l.lag_entries, l.lag_us));
+            (series.now_entries, series.now_us) = (l.lag_entries, l.lag_us);
+        }
+    }
+    out.sort_by(|a, b| a.node.cmp(&b.node));
+    out
+}
+
+/// Something worth a mark on the timeline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Marker {
+    pub at_us: Micros,
+    /// "fault", "action" or "anomaly".
+    pub kind: &'static str,
+    pub label: String,
+}
+
+/// Script entries and anomalies as timeline marks, in time order.
+pub fn markers(session: &Session, anomalies: &[Anomaly]) -> Vec<Marker> {
+    let mut out: Vec<Marker> = session
+        .scenario()
+        .script
+        .iter()
+        .map(|e| Marker {
+            at_us: e.at_us,
+            kind: if e.action.is_fault() { "fault" } else { "action" },
+            label: e.action.describe(),
+        })
+        .collect();
+    out.extend(anomalies.iter().map(|a| Marker {
+        at_us: a.at_us,
+        kind: "anomaly",
+        label: a.kind.as_str().to_string(),
+    }));
+    out.sort_by_key(|m| m.at_us);
+    out
+}

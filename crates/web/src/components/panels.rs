@@ -1,0 +1,138 @@
+//! Read-only panels: a node's log and state, followers' lag with live bars
+//! and small charts, and the anomalies the checkers found (click one to seek
+//! there and highlight the operations that prove it).
+
+use playground::panels::{LagSeries, NodeDetail};
+use playground::Anomaly;
+use yew::prelude::*;
+
+use super::timeline::seconds;
+use crate::state::Action;
+
+#[derive(Properties, PartialEq)]
+pub struct LogPanelProps {
+    pub detail: Option<NodeDetail>,
+}
+
+/// The log and key-value state of the selected node.
+#[function_component(LogPanel)]
+pub fn log_panel(props: &LogPanelProps) -> Html {
+    let Some(d) = &props.detail else {
+        return html! { <section class="panel" aria-label="Node log"><h2>{ "Log" }</h2><p class="muted">{ "Select a node to see its log." }</p></section> };
+    };
+    let rows = d.entries.iter().map(|e| {
+        let state = if e.applied { "applied" } else if e.committed { "committed" } else { "pending" };
+        html! {
+            <tr class={state}>
+                <td>{ e.index }</td><td>{ e.epoch }</td><td>{ format!("{} = {}", e.key, e.value) }</td><td>{ state }</td>
+            </tr>
+        }
+    });
+    let kv = d.kv.iter().map(|(k, v)| html! { <li><code>{ format!("{k} = {v}") }</code></li> });
+    let leader = d.leader.clone().unwrap_or_else(|| "none".to_string());
+    html! {
+        <section class="panel" aria-label={format!("Log of {}", d.id)}>
+            <h2>{ format!("{} — {} ({}), epoch {}", d.id, d.role, d.status, d.epoch) }</h2>
+            <p class="muted">{ format!("leader {leader} · last {} · commit {} · applied {} · clock {:+} ms", d.last_index, d.commit_index, d.applied_index, d.local_clock_skew_ms) }</p>
+            <table class="log">
+                <thead><tr><th>{ "pos" }</th><th>{ "epoch" }</th><th>{ "write" }</th><th>{ "state" }</th></tr></thead>
+                <tbody>
+                    if d.hidden_entries > 0 {
+                        <tr class="muted"><td colspan="4">{ format!("… {} earlier entries", d.hidden_entries) }</td></tr>
+                    }
+                    { for rows }
+                </tbody>
+            </table>
+            <h3>{ "State" }</h3>
+            <ul class="kv">{ for kv }</ul>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct LagPanelProps {
+    pub series: Vec<LagSeries>,
+    pub now_us: u64,
+    pub window_us: u64,
+}
+
+const CHART_W: u64 = 200;
+const CHART_H: u64 = 40;
+
+fn sparkline(points: &[(u64, u64)], from_us: u64, window_us: u64) -> String {
+    let max = points.iter().map(|p| p.1).max().unwrap_or(0).max(1);
+    points
+        .iter()
+        .map(|&(t, v)| {
+            format!("{},{}", t.saturating_sub(from_us) * CHART_W / window_us.max(1), CHART_H - v * CHART_H / max)
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Each follower's lag: a live bar and charts in entries and milliseconds.
+#[function_component(LagPanel)]
+pub fn lag_panel(props: &LagPanelProps) -> Html {
+    let from = props.now_us.saturating_sub(props.window_us);
+    let rows = props.series.iter().map(|s| {
+        let entries: Vec<(u64, u64)> = s.points.iter().map(|p| (p.0, p.1)).collect();
+        let ms: Vec<(u64, u64)> = s.points.iter().map(|p| (p.0, p.2 / 1_000)).collect();
+        let bar = (s.now_entries.min(20) * 5).to_string();
+        let label = format!("{} lag {} entries, {} ms", s.node, s.now_entries, s.now_us / 1_000);
+        html! {
+            <div class="lag-row" role="group" aria-label={label}>
+                <div class="lag-name">{ &s.node }</div>
+                <div class="lag-bar" aria-hidden="true"><div style={format!("width: {bar}%")}></div></div>
+                <div class="lag-now">{ format!("{} entries · {} ms", s.now_entries, s.now_us / 1_000) }</div>
+                <svg class="spark" viewBox={format!("0 0 {CHART_W} {CHART_H}")} aria-hidden="true">
+                    <polyline class="entries" points={sparkline(&entries, from, props.window_us)} />
+                    <polyline class="millis" points={sparkline(&ms, from, props.window_us)} />
+                </svg>
+            </div>
+        }
+    });
+    html! {
+        <section class="panel" aria-label="Replication lag">
+            <h2>{ "Lag" }</h2>
+            if props.series.is_empty() {
+                <p class="muted">{ "No leader is feeding followers right now." }</p>
+            }
+            { for rows }
+            <p class="legend-line"><span class="swatch entries" />{ "entries " }<span class="swatch millis" />{ "milliseconds (last 10 s)" }</p>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct AnomalyPanelProps {
+    pub anomalies: std::rc::Rc<Vec<Anomaly>>,
+    pub dispatch: Callback<Action>,
+}
+
+/// What the checkers found; each item seeks to the moment it showed.
+#[function_component(AnomalyPanel)]
+pub fn anomaly_panel(props: &AnomalyPanelProps) -> Html {
+    let items = props.anomalies.iter().enumerate().take(20).map(|(i, a)| {
+        let d = props.dispatch.clone();
+        let onclick = Callback::from(move |_: MouseEvent| d.emit(Action::FocusAnomaly(i)));
+        let ops: Vec<String> = a.ops.iter().map(|o| format!("#{}", o.0)).collect();
+        html! {
+            <li>
+                <button class={classes!("anomaly", a.kind.as_str().replace(' ', "-"))} {onclick}
+                    aria-label={format!("{} at {}: {}", a.kind.as_str(), seconds(a.at_us), a.explanation)}>
+                    <strong>{ a.kind.as_str() }</strong>{ format!(" at {} · ops {}", seconds(a.at_us), ops.join(" ")) }
+                    <span class="explain">{ &a.explanation }</span>
+                </button>
+            </li>
+        }
+    });
+    html! {
+        <section class="panel" aria-label="Anomalies">
+            <h2>{ format!("Anomalies ({})", props.anomalies.len()) }</h2>
+            if props.anomalies.is_empty() {
+                <p class="muted">{ "None found so far. Every badge here is a checker's finding in the recorded history." }</p>
+            }
+            <ul class="anomalies">{ for items }</ul>
+        </section>
+    }
+}
