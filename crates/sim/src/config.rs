@@ -314,6 +314,12 @@ impl Limits {
                 return Err(SimError::config(format!("config.limits.{name}"), "must be at least 1"));
             }
         }
+        if self.events_queued_max > crate::queue::EVENTS_QUEUED_MAX_LIMIT {
+            return Err(SimError::config(
+                "config.limits.events_queued_max",
+                format!("at most {}", crate::queue::EVENTS_QUEUED_MAX_LIMIT),
+            ));
+        }
         if self.checkpoints_max < 2 {
             return Err(SimError::config("config.limits.checkpoints_max", "must be at least 2"));
         }

@@ -377,7 +377,13 @@ impl<P: Protocol> Sim<P> {
 }
 
 /// A node's clock: `now + skew + now * drift_ppm / 1e6`, in integers.
+#[inline]
 pub(crate) fn local_time_us(now_us: Micros, config: &NodeConfig) -> i64 {
+    if config.drift_ppm == 0 {
+        if let Ok(now) = i64::try_from(now_us) {
+            return now.saturating_add(config.skew_us);
+        }
+    }
     let now = i128::from(now_us);
     let drift = now * i128::from(config.drift_ppm) / 1_000_000;
     let local = now + i128::from(config.skew_us) + drift;

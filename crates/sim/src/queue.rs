@@ -1,8 +1,9 @@
 //! The event queue and the messages in flight.
 //!
-//! [`EventQueue`] is a binary heap ordered by `(time, sequence number)`: the
-//! earliest event first, ties broken first-in first-out by a counter, so the
-//! order never depends on anything but the run. Its size is bounded by
+//! [`EventQueue`] pops the earliest event first, ties first-in first-out
+//! (the order of a heap keyed by `(time, sequence number)`), so the order
+//! never depends on anything but the run. It is a radix heap, which virtual
+//! time never going back makes possible. Its size is bounded by
 //! `limits.events_queued_max`.
 //!
 //! Message payloads do not travel through the heap: [`InFlightSet`] holds them
@@ -10,8 +11,7 @@
 //! messages arrive roughly in that order), which gives O(1) insert and remove
 //! and iteration in id order for the page's animation.
 
-use std::cmp::Ordering;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::VecDeque;
 
 use serde::{Deserialize, Serialize};
 
@@ -39,73 +39,140 @@ pub(crate) enum Event {
     Tick { client: ClientId, epoch: u32 },
 }
 
-#[derive(Clone, Debug)]
-struct Entry {
-    at_us: Micros,
-    seq: u64,
-    event: Event,
-}
+/// The most events the queue can hold (slab indices are `u32`).
+pub const EVENTS_QUEUED_MAX_LIMIT: usize = 1 << 30;
 
-impl PartialEq for Entry {
-    fn eq(&self, other: &Self) -> bool {
-        (self.at_us, self.seq) == (other.at_us, other.seq)
-    }
-}
+/// Buckets of the radix heap: 0 holds keys equal to `last_us`, bucket `b > 0`
+/// holds keys whose highest bit differing from `last_us` is bit `b - 1`.
+const BUCKETS: usize = 65;
 
-impl Eq for Entry {}
-
-impl PartialOrd for Entry {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Entry {
-    /// Reversed, so the max-heap pops the earliest `(at_us, seq)`.
-    fn cmp(&self, other: &Self) -> Ordering {
-        (other.at_us, other.seq).cmp(&(self.at_us, self.seq))
-    }
+#[inline(always)]
+fn bucket(at_us: Micros, last_us: Micros) -> usize {
+    64 - (at_us ^ last_us).leading_zeros() as usize
 }
 
 /// Pending events, earliest first, FIFO on ties.
+///
+/// A radix heap: virtual time never goes back, so every new event is at or
+/// after the last one popped, and events can be kept in buckets by the
+/// highest bit in which their time differs from it. Push is O(1); pop
+/// redistributes one bucket now and then, each event moving O(log delay)
+/// times at most. Within a bucket events stay in push order and move in
+/// order, so events at the same time pop first-in first-out (as if ordered by
+/// `(time, sequence number)`). Payloads live in a slab so entries are small.
 #[derive(Clone, Debug)]
 pub(crate) struct EventQueue {
-    heap: BinaryHeap<Entry>,
-    next_seq: u64,
+    buckets: Vec<Vec<(Micros, u32)>>,
+    /// The smallest time in each bucket (valid when the bucket is non-empty).
+    mins_us: [Micros; BUCKETS],
+    /// Bit `b` set when bucket `b` is non-empty.
+    nonempty: u128,
+    /// How many entries of bucket 0 were already popped.
+    front: usize,
+    last_us: Micros,
+    len: usize,
+    /// Payloads by slab index; `free` lists the empty slots.
+    slab: Vec<Option<Event>>,
+    free: Vec<u32>,
     queued_max: usize,
 }
 
 impl EventQueue {
     pub(crate) fn new(queued_max: usize) -> Self {
-        EventQueue { heap: BinaryHeap::new(), next_seq: 0, queued_max }
+        EventQueue {
+            buckets: vec![Vec::new(); BUCKETS],
+            mins_us: [0; BUCKETS],
+            nonempty: 0,
+            front: 0,
+            last_us: 0,
+            len: 0,
+            slab: Vec::new(),
+            free: Vec::new(),
+            queued_max: queued_max.min(EVENTS_QUEUED_MAX_LIMIT),
+        }
     }
 
-    /// Schedules `event` at `at_us`.
+    /// Schedules `event` at `at_us` (never before the last event popped).
     #[inline]
     pub(crate) fn push(&mut self, at_us: Micros, event: Event) -> Result<(), SimError> {
-        if self.heap.len() >= self.queued_max {
+        if self.len >= self.queued_max {
             return Err(SimError::EventQueueFull { limit: self.queued_max });
         }
-        let seq = self.next_seq;
-        self.next_seq += 1;
-        self.heap.push(Entry { at_us, seq, event });
+        debug_assert!(at_us >= self.last_us, "events are never scheduled in the past");
+        let at_us = at_us.max(self.last_us);
+        let slot = match self.free.pop() {
+            Some(slot) => {
+                self.slab[slot as usize] = Some(event);
+                slot
+            }
+            None => {
+                self.slab.push(Some(event));
+                (self.slab.len() - 1) as u32
+            }
+        };
+        self.insert(at_us, slot);
+        self.len += 1;
         Ok(())
+    }
+
+    #[inline(always)]
+    fn insert(&mut self, at_us: Micros, slot: u32) {
+        let b = bucket(at_us, self.last_us);
+        if self.nonempty & (1 << b) == 0 {
+            self.nonempty |= 1 << b;
+            self.mins_us[b] = at_us;
+        } else if at_us < self.mins_us[b] {
+            self.mins_us[b] = at_us;
+        }
+        self.buckets[b].push((at_us, slot));
     }
 
     /// Removes and returns the earliest event.
     #[inline]
     pub(crate) fn pop(&mut self) -> Option<(Micros, Event)> {
-        self.heap.pop().map(|e| (e.at_us, e.event))
+        if self.front == self.buckets[0].len() && !self.refill() {
+            return None;
+        }
+        let (at_us, slot) = self.buckets[0][self.front];
+        self.front += 1;
+        self.len -= 1;
+        let event = self.slab[slot as usize].take()?;
+        self.free.push(slot);
+        Some((at_us, event))
+    }
+
+    /// Bucket 0 is used up: move the smallest non-empty bucket down.
+    fn refill(&mut self) -> bool {
+        self.buckets[0].clear();
+        self.front = 0;
+        self.nonempty &= !1;
+        if self.nonempty == 0 {
+            return false;
+        }
+        let b = self.nonempty.trailing_zeros() as usize;
+        self.nonempty &= !(1 << b);
+        self.last_us = self.mins_us[b];
+        let mut items = std::mem::take(&mut self.buckets[b]);
+        for &(at_us, slot) in &items {
+            self.insert(at_us, slot);
+        }
+        items.clear();
+        self.buckets[b] = items;
+        true
     }
 
     /// The time of the earliest event.
     #[inline]
     pub(crate) fn peek_us(&self) -> Option<Micros> {
-        self.heap.peek().map(|e| e.at_us)
+        if self.front < self.buckets[0].len() {
+            return Some(self.last_us);
+        }
+        let rest = self.nonempty & !1;
+        (rest != 0).then(|| self.mins_us[rest.trailing_zeros() as usize])
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.heap.len()
+        self.len
     }
 }
 
@@ -193,6 +260,29 @@ mod tests {
             })
             .collect();
         assert_eq!(order, vec![9, 3, 1, 2]);
+    }
+
+    #[test]
+    fn pops_in_time_then_push_order_like_a_sorted_reference() {
+        // Interleave pushes and pops the way a run does, against a sort by (time, seq).
+        let mut rng = crate::rng::Rng::seeded(4);
+        let mut q = EventQueue::new(100_000);
+        let mut reference = std::collections::BTreeSet::new();
+        let (mut now, mut seq) = (0u64, 0u64);
+        for _ in 0..20_000 {
+            for _ in 0..rng.below(4) {
+                let at = now + [0, 1, rng.below(50), rng.below(5_000), rng.below(1 << 40)][rng.below(5) as usize];
+                q.push(at, Event::Timeout { op: OpId(seq) }).unwrap();
+                reference.insert((at, seq));
+                seq += 1;
+            }
+            assert_eq!(q.peek_us(), reference.first().map(|r| r.0));
+            if let Some((at, Event::Timeout { op })) = q.pop() {
+                assert_eq!(Some((at, op.0)), reference.pop_first());
+                now = at;
+            }
+        }
+        assert_eq!(q.len(), reference.len());
     }
 
     #[test]

@@ -247,7 +247,7 @@ struct Chunk {
 }
 
 impl Chunk {
-    #[inline]
+    #[inline(always)]
     fn push(&mut self, at_us: Micros, event: TraceEvent) {
         use TraceEvent as E;
         let compact = match event {
@@ -345,8 +345,9 @@ impl Trace {
         }
     }
 
-    /// Appends a record and folds it into the hash.
-    #[inline]
+    /// Appends a record and folds it into the hash. Inlined so that the
+    /// match on the event's variant folds away at each call site.
+    #[inline(always)]
     pub fn push(&mut self, at_us: Micros, event: TraceEvent) {
         self.hasher.record(at_us, &event);
         if self.retain_max == 0 {

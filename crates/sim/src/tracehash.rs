@@ -64,7 +64,7 @@ impl TraceHasher {
     }
 
     /// Folds one record into the hash.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn record(&mut self, at_us: u64, event: &TraceEvent) {
         use TraceEvent as E;
         match event {
