@@ -54,7 +54,6 @@ fn count(r: &Report, kind: &str) -> usize {
     r.anomaly_counts.get(kind).copied().unwrap_or(0)
 }
 
-const LOST: &str = "lost acknowledged write";
 const SPLIT_BRAIN: &str = "split brain";
 const STALE: &str = "stale read";
 const RYW: &str = "read-your-writes violation";
@@ -98,7 +97,7 @@ fn c03_a_cut_off_sync_follower_stalls_writes_and_failover_loses_nothing() {
     let scenario = preset("c03-sync-follower-stall");
     let seed = scenario.seed;
     let windows = writes_ok_between(scenario.clone(), &[0, 2_000_000, 4_000_000, 6_000_000]);
-    assert_eq!(windows, vec![0, 0, 0], "seed {seed}: writes acknowledged before, during, after the cut");
+    assert_eq!(windows, vec![40, 0, 40], "seed {seed}: writes acknowledged before, during, after the cut");
     let (_, r) = run(scenario);
     assert_eq!((r.lost_writes, count(&r, DIVERGENCE)), (0, 0), "seed {seed}");
     assert_eq!(r.leader_changes.len(), 2, "seed {seed}: {:?}", r.leader_changes);
@@ -111,12 +110,12 @@ fn c03_a_cut_off_sync_follower_stalls_writes_and_failover_loses_nothing() {
 fn c04_semi_sync_is_not_stalled_by_one_slow_follower_and_loses_nothing() {
     let (_, r) = run(preset("c04-semi-sync-slow-follower"));
     let seed = r.seed;
-    assert_eq!((r.ops.writes_ok, r.ops.info), (0, 0), "seed {seed}: semi-sync");
+    assert_eq!((r.ops.writes_ok, r.ops.info), (100, 0), "seed {seed}: semi-sync");
     assert_eq!((r.lost_writes, count(&r, DIVERGENCE)), (0, 0), "seed {seed}");
     let mut all_sync = preset("c04-semi-sync-slow-follower");
     spec(&mut all_sync).mode = FollowerMode::Sync;
     let (_, r) = run(all_sync);
-    assert_eq!((r.ops.writes_ok, r.ops.info), (0, 0), "seed {seed}: all sync");
+    assert_eq!((r.ops.writes_ok, r.ops.info), (11, 1), "seed {seed}: all sync");
     assert_eq!(r.lost_writes, 0, "seed {seed}: all sync");
 }
 
@@ -129,7 +128,7 @@ fn c05_async_failover_loses_the_acknowledged_unshipped_writes_and_sync_loses_non
     let seed = scenario.seed;
     let in_window = writes_ok_between(scenario.clone(), &[2_000_000, 2_200_000]);
     let (_, r) = run(scenario);
-    assert_eq!((in_window[0], r.lost_writes), (0, 0), "seed {seed}: async");
+    assert_eq!((in_window[0], r.lost_writes), (4, 4), "seed {seed}: async");
     assert_eq!(count(&r, DIVERGENCE), 0, "seed {seed}: n1 dropped them too");
     let mut sync = preset("c05-async-failover-loss");
     spec(&mut sync).mode = FollowerMode::Sync;
@@ -146,21 +145,26 @@ fn with_timeout(timeout_ms: u64) -> Scenario {
 
 /// C6: n1 crashes at 2 s; a follower is elected after the 300 ms timeout
 /// (plus jitter and one round of votes). A 3 s timeout leaves the cluster
-/// without a writer far longer; a 40 ms one, shorter than the heartbeat,
-/// fails over again and again before anything went wrong.
+/// without a writer far longer (n1's return at 4 s does not help: it comes
+/// back as a follower). A 20 ms one, well under the 50 ms heartbeat, fails
+/// over again and again while nothing is wrong, and almost no write gets
+/// through. (At 30 or 40 ms the pre-vote still protects the leader, but its
+/// lease keeps lapsing, so writes are fenced instead.)
 #[test]
 fn c06_failover_time_follows_the_timeout_and_a_too_short_one_fails_over_needlessly() {
     let (_, r) = run(with_timeout(300));
     let seed = r.seed;
     let leaders: Vec<(String, u64)> = r.leader_changes.iter().map(|f| (f.node.clone(), f.at_us)).collect();
-    assert_eq!(leaders, vec![("n1".to_string(), 0), ("n2".to_string(), 0)], "seed {seed}");
-    assert_eq!(r.leaderless_ms, 0, "seed {seed}: without a leader, 300 ms timeout");
+    assert_eq!(leaders, vec![("n1".to_string(), 0), ("n2".to_string(), 2_363_721)], "seed {seed}");
+    assert_eq!(r.leaderless_ms, 370, "seed {seed}: without a leader (by 10 ms samples), 300 ms timeout");
     assert_eq!(r.lost_writes, 0, "seed {seed}");
     let (_, r) = run(with_timeout(3_000));
-    assert_eq!(r.leaderless_ms, 0, "seed {seed}: without a leader, 3 s timeout");
-    let mut s = Session::new(with_timeout(40)).unwrap();
+    assert_eq!(r.leaderless_ms, 3_130, "seed {seed}: without a leader (by 10 ms samples), 3 s timeout");
+    let mut s = Session::new(with_timeout(20)).unwrap();
     s.advance_to(2_000_000).unwrap();
-    assert_eq!(s.report().leader_changes.len() - 1, 0, "seed {seed}: needless failovers before the crash");
+    let r = s.report();
+    let needless = r.leader_changes.len() - 1;
+    assert_eq!((needless, r.ops.writes_ok), (24, 1), "seed {seed}: 20 ms timeout, before the crash");
 }
 
 /// C7: n1 is cut off from 2 s to 4 s while c1 keeps writing to it. Without
@@ -171,11 +175,11 @@ fn c06_failover_time_follows_the_timeout_and_a_too_short_one_fails_over_needless
 fn c07_without_fencing_a_cut_off_leader_causes_split_brain_and_fencing_stops_it() {
     let (_, r) = run(preset("c07-split-brain-fencing"));
     let seed = r.seed;
-    assert_eq!((count(&r, SPLIT_BRAIN), r.lost_writes, r.multi_leader_ms), (0, 0, 0), "seed {seed}: fencing off");
+    assert_eq!((count(&r, SPLIT_BRAIN), r.lost_writes, r.multi_leader_ms), (1, 40, 1_690), "seed {seed}: fencing off");
     let mut fenced = preset("c07-split-brain-fencing");
     spec(&mut fenced).fencing = true;
     let (_, r) = run(fenced);
-    assert_eq!((count(&r, SPLIT_BRAIN), r.lost_writes, r.ops.fail), (0, 0, 0), "seed {seed}: fencing on");
+    assert_eq!((count(&r, SPLIT_BRAIN), r.lost_writes, r.ops.fail), (0, 5, 35), "seed {seed}: fencing on");
 }
 
 /// C8: failover off; n1 is down from 2 s to 5 s. Between 2.5 s (c1 moved to
@@ -186,8 +190,8 @@ fn c08_without_a_leader_writes_are_refused_and_reads_served() {
     let seed = scenario.seed;
     let at = ops_at(scenario, &[2_500_000, 5_000_000, 7_000_000]);
     let leaderless = (at[1].writes_ok - at[0].writes_ok, at[1].fail - at[0].fail, at[1].reads_ok - at[0].reads_ok);
-    assert_eq!(leaderless, (0, 0, 0), "seed {seed}: (writes ok, refused, reads ok) without a leader");
-    assert_eq!(at[2].writes_ok - at[1].writes_ok, 0, "seed {seed}: writes after n1 returns");
+    assert_eq!(leaderless, (0, 24, 25), "seed {seed}: (writes ok, refused, reads ok) without a leader");
+    assert_eq!(at[2].writes_ok - at[1].writes_ok, 18, "seed {seed}: writes after n1 returns");
 }
 
 /// C9: n3 misses 10 writes while down and catches up from the log; n4 joins
@@ -202,14 +206,14 @@ fn c09_a_returning_follower_catches_up_and_a_new_one_starts_from_a_snapshot() {
         node_states(s)[i].applied_index
     };
     s.advance_to(1_500_000).unwrap();
-    assert_eq!((applied(&s, "n1"), applied(&s, "n3")), (0, 0), "seed {seed}: when n3 returns");
+    assert_eq!((applied(&s, "n1"), applied(&s, "n3")), (30, 20), "seed {seed}: when n3 returns");
     s.advance_to(1_600_000).unwrap();
-    assert_eq!((applied(&s, "n1"), applied(&s, "n3")), (0, 0), "seed {seed}: 100 ms later");
+    assert_eq!((applied(&s, "n1"), applied(&s, "n3")), (32, 32), "seed {seed}: 100 ms later");
     s.advance_to(3_100_000).unwrap();
-    assert_eq!((applied(&s, "n1"), applied(&s, "n4")), (0, 0), "seed {seed}: 100 ms after n4 joined");
+    assert_eq!((applied(&s, "n1"), applied(&s, "n4")), (62, 62), "seed {seed}: 100 ms after n4 joined");
     s.run_to_end().unwrap();
     let ends: Vec<u64> = node_states(&s).iter().map(|n| n.applied_index).collect();
-    assert_eq!(ends, vec![0; 4], "seed {seed}: at the end");
+    assert_eq!(ends, vec![100; 4], "seed {seed}: at the end");
     assert!(s.report().anomalies.is_empty(), "seed {seed}");
 }
 
@@ -242,7 +246,7 @@ fn c10_followers_add_read_capacity_not_write_capacity() {
             (f, r.writes_per_s, r.reads_per_s)
         })
         .collect();
-    assert_eq!(figures, vec![(1, 0, 0), (2, 0, 0), (4, 0, 0)], "seed 1: (followers, writes/s, reads/s)");
+    assert_eq!(figures, vec![(1, 490, 465), (2, 321, 839), (4, 185, 1_646)], "seed 1: (followers, writes/s, reads/s)");
 }
 
 fn lag_max(scenario: Scenario) -> (u64, u64) {
@@ -265,7 +269,11 @@ fn c11_lag_grows_with_slow_apply_and_with_latency() {
     };
     let seed = preset("c11-lag-growth").seed;
     let by_delay: Vec<(u64, (u64, u64))> = [10_000, 40_000, 80_000].map(|d| (d, with_delay(d))).into();
-    assert_eq!(by_delay, vec![], "seed {seed}: (apply delay µs, (max lag entries, max lag ms))");
+    assert_eq!(
+        by_delay,
+        vec![(10_000, (2, 29)), (40_000, (47, 1_164)), (80_000, (84, 2_089))],
+        "seed {seed}: (apply delay µs, (max lag entries, max lag ms))"
+    );
     let with_latency = |latency_ms: u64| {
         let mut s = preset("c11-lag-growth");
         s.script.clear();
@@ -273,7 +281,11 @@ fn c11_lag_grows_with_slow_apply_and_with_latency() {
         lag_max(s)
     };
     let by_latency: Vec<(u64, (u64, u64))> = [10, 100, 250].map(|l| (l, with_latency(l))).into();
-    assert_eq!(by_latency, vec![], "seed {seed}: (link latency ms, (max lag entries, max lag ms))");
+    assert_eq!(
+        by_latency,
+        vec![(10, (1, 19)), (100, (8, 199)), (250, (12, 499))],
+        "seed {seed}: (link latency ms, (max lag entries, max lag ms))"
+    );
 }
 
 /// The C12 preset with c1's and c2's read policies set.
@@ -297,7 +309,7 @@ fn c12_session_read_policies_remove_the_lag_anomalies() {
         assert_eq!(r.ops.reads_ok, 15, "seed {seed}: {c1:?}/{c2:?}");
         (count(&r, RYW), count(&r, MONOTONIC), count(&r, STALE))
     };
-    assert_eq!(figures(Any, Any), (0, 0, 0), "seed {seed}: any");
+    assert_eq!(figures(Any, Any), (5, 5, 10), "seed {seed}: any");
     assert_eq!(figures(ReadYourWrites, MonotonicReads), (0, 0, 0), "seed {seed}: session policies");
     assert_eq!(figures(Quorum, Quorum), (0, 0, 0), "seed {seed}: quorum");
 }
