@@ -2,6 +2,8 @@
 //! the same trace hash, and the pinned scenario's hash never changes (the
 //! WebAssembly test in `wasm_node.rs` asserts the same constant).
 
+#![cfg(not(target_arch = "wasm32"))]
+
 use proptest::prelude::*;
 use sim::testkit::scenario::{fault_config, fault_script, pinned_run, pinned_trace_hash};
 use sim::testkit::Register;
