@@ -1,7 +1,7 @@
 //! Kernel benchmarks: events per second with the testkit `Register` protocol
 //! on 5 and 50 nodes, and the time to seek in a 1,000,000-event run.
 //!
-//! Run: `CARGO_TARGET_DIR=/work/target-sim cargo bench -p sim -- --warm-up-time 1 --measurement-time 3`
+//! Run: `cargo bench -p sim --bench kernel -- --warm-up-time 1 --measurement-time 3`
 
 use std::hint::black_box;
 
@@ -20,11 +20,7 @@ fn events_per_second(c: &mut Criterion) {
     group.throughput(Throughput::Elements(EVENTS_PER_ITER));
     for nodes in [5, 50] {
         // Start from a warm cluster (queues and buffers at steady-state size).
-        let mut config = bench_config(nodes);
-        if let Ok(v) = std::env::var("TRACE_MAX") {
-            config.limits.trace_events_max = v.parse().unwrap();
-        }
-        let mut warm = Sim::new(Register::default(), config).unwrap();
+        let mut warm = Sim::new(Register::default(), bench_config(nodes)).unwrap();
         warm.run_events(EVENTS_PER_ITER).unwrap();
         group.bench_function(format!("register_{nodes}_nodes"), |b| {
             b.iter_batched(
