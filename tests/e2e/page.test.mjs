@@ -30,7 +30,9 @@ test('the page shows three nodes by accessible name and asks no other host', asy
     assert.equal(await page.getByRole('button', { name }).count(), 1, name);
   }
   await page.getByRole('button', { name: 'Node n2, follower, lag 0 entries' }).click();
-  assert.equal(await page.getByRole('button', { name: 'Node n2, follower, lag 0 entries' }).getAttribute('aria-pressed'), 'true');
+  assert.equal(await page.getByRole('menu', { name: 'Actions for n2' }).getByRole('menuitem').count(), 6);
+  await page.keyboard.press('?');
+  await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
   await page.screenshot({ path: join(SHOTS, 'page.png') });
   const origin = new URL(server.url).origin;
   assert.deepEqual(seen.requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:')), []);

@@ -181,10 +181,12 @@ impl State {
         }
         match Session::from_share(fragment) {
             Ok(session) => State::with_session(session, ""),
-            Err(e) => State {
-                notice: Some(Notice { text: format!("{e}. Opened the default scenario instead."), error: true }),
-                ..State::default()
-            },
+            Err(e) => {
+                let e = e.to_string();
+                let stop = if e.ends_with(['.', '?', '!']) { "" } else { "." };
+                let text = format!("{e}{stop} Opened the default scenario instead.");
+                State { notice: Some(Notice { text, error: true }), ..State::default() }
+            }
         }
     }
 

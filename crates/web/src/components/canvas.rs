@@ -9,7 +9,6 @@
 
 use playground::panels::{ClientView, MessageView};
 use playground::{ClusterView, LinkView, NodeView};
-use wasm_bindgen::JsCast;
 use web_sys::{Element, PointerEvent};
 use yew::prelude::*;
 
@@ -148,8 +147,10 @@ fn node_html(node: &NodeView, props: &CanvasProps, svg: &NodeRef) -> Html {
         let (dispatch, id, svg) = (props.dispatch.clone(), node.id.clone(), svg.clone());
         Callback::from(move |e: PointerEvent| {
             e.prevent_default();
-            if let Some(target) = e.current_target().and_then(|t| t.dyn_into::<Element>().ok()) {
-                let _ = target.set_pointer_capture(e.pointer_id());
+            // Capture on the canvas itself: Yew delegates events from the app
+            // root, so the canvas's own move/up handlers must receive them.
+            if let Some(canvas) = svg.cast::<Element>() {
+                let _ = canvas.set_pointer_capture(e.pointer_id());
             }
             let (x, y) = canvas_point(&svg, &e);
             dispatch.emit(Action::DragStart { node: id.clone(), x, y });
@@ -172,7 +173,9 @@ fn node_html(node: &NodeView, props: &CanvasProps, svg: &NodeRef) -> Html {
             <circle class="halo" cx={x.to_string()} cy={y.to_string()} r={(NODE_RADIUS + 8).to_string()} />
             <circle class="body" cx={x.to_string()} cy={y.to_string()} r={NODE_RADIUS.to_string()} />
             <text class="node-id" x={x.to_string()} y={(y + 2).to_string()}>{ &node.id }</text>
-            <text class="node-epoch" x={x.to_string()} y={(y + 20).to_string()}>{ format!("epoch {}", node.epoch) }</text>
+            if node.role != playground::Role::Offline {
+                <text class="node-epoch" x={x.to_string()} y={(y + 20).to_string()}>{ format!("epoch {}", node.epoch) }</text>
+            }
             <text class="node-role" x={x.to_string()} y={(y + NODE_RADIUS + 20).to_string()}>{ node.role.as_str() }</text>
             if !lag.is_empty() {
                 <g class="lag-badge">
