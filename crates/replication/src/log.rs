@@ -128,6 +128,24 @@ impl ReplicatedLog {
         self.kv.get(key)
     }
 
+    /// One key as it stood at position `index`: the applied state without
+    /// the entries after `index`. Positions past the applied one give the
+    /// applied state; positions inside the snapshot give the snapshot's (the
+    /// state before it is no longer kept). A leader reads its committed
+    /// state this way while it has applied entries not yet committed.
+    pub fn get_as_of(&self, key: &str, index: u64) -> Option<Versioned> {
+        let index = index.max(self.base_index);
+        let overwritten = self.entries.iter().any(|e| e.index > index && e.index <= self.applied_index && e.key == key);
+        if !overwritten {
+            return self.kv.get(key).cloned();
+        }
+        // The newest entry for `key` at or before `index`, else the snapshot's copy.
+        match self.entries.iter().rev().find(|e| e.index <= index && e.key == key) {
+            Some(e) => Some(Versioned { epoch: e.epoch, index: e.index, value: e.value.clone() }),
+            None => self.base_kv.get(key).cloned(),
+        }
+    }
+
     /// True if a log ending at (`last_epoch`, `last_index`) is at least as up
     /// to date as this one: the later last epoch wins, then the longer log.
     pub fn is_behind_or_equal(&self, last_epoch: u64, last_index: u64) -> bool {
@@ -312,6 +330,21 @@ mod tests {
         assert_eq!((ahead.base_index(), ahead.last_index(), ahead.applied_index()), (3, 4, 3));
         ahead.apply_to(4);
         assert_eq!(value(&ahead, "k0"), Some("v4".into()));
+    }
+
+    #[test]
+    fn state_as_of_a_position_leaves_out_later_applied_entries() {
+        // k1: v1, v3, v5; k0: v2, v4. Positions 1-2 are in the snapshot.
+        let mut log = log_of(&[1, 1, 1, 1, 1]);
+        log.apply_to(5);
+        log.compact_to(2);
+        let at = |index| log.get_as_of("k1", index).map(|v| v.value);
+        assert_eq!(
+            (at(5), at(4), at(3), at(2), at(0)),
+            (Some("v5".into()), Some("v3".into()), Some("v3".into()), Some("v1".into()), Some("v1".into()))
+        );
+        assert_eq!(log.get_as_of("k0", 3).map(|v| v.value), Some("v2".into()));
+        assert_eq!(log.get_as_of("k9", 3), None);
     }
 
     #[test]

@@ -59,9 +59,12 @@ impl SingleLeaderNode {
             })
             .collect();
         self.votes.clear();
+        self.lead_start_index = self.log.last_index();
         self.set_role(Role::Leader, ctx);
-        self.serve_waiting_reads(ctx);
         self.broadcast_append(ctx);
+        // With no follower to wait for, everything it holds commits now.
+        self.advance_commit(ctx);
+        self.serve_waiting_reads(ctx);
         self.arm_heartbeat(ctx);
     }
 
@@ -130,8 +133,9 @@ impl SingleLeaderNode {
         ctx.emit(NodeEvent::Append { index, epoch: self.epoch });
         ctx.emit(NodeEvent::Apply { index });
         self.pending_writes.insert(index, PendingWrite { op: req.op, token: req.token });
-        let retain = self.settings.log_retain_entries_max;
-        self.with_log(ctx, |l| l.compact_retaining(retain));
+        // The snapshot stays at or before the commit index, where reads are answered.
+        let (retain, commit) = (self.settings.log_retain_entries_max, self.commit_index);
+        self.with_log(ctx, |l| l.compact_to(l.last_index().saturating_sub(retain).min(commit)));
         self.broadcast_append(ctx);
         self.advance_commit(ctx);
     }
@@ -224,6 +228,7 @@ impl SingleLeaderNode {
         if ack > self.commit_index {
             self.commit_index = ack;
             ctx.emit(NodeEvent::Commit { index: ack });
+            self.serve_waiting_reads(ctx);
         }
         if self.settings.fencing && !self.lease_valid() {
             return;

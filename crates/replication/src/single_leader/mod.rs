@@ -17,6 +17,20 @@
 //! a follower that needs them gets the snapshot, then the log. A node that
 //! joins at run time always starts from a snapshot.
 //!
+//! # Reads on the leader: committed data only
+//!
+//! The leader's applied state runs ahead of its commit index (the position
+//! the write rule below has acknowledged): an entry no sync follower has
+//! confirmed can still be truncated by the next leader. So the leader keeps
+//! applying at once (an `Incr` builds on the newest value, and the page shows
+//! the whole log), but answers every read from its state as of the commit
+//! index (a view over the applied state, [`crate::log::ReplicatedLog::get_as_of`]),
+//! and keeps its snapshot at or before the commit index so that view exists.
+//! A new leader holds `Leader` and session reads until it has committed the
+//! log it took over, which holds every acknowledged write (the sync-mode
+//! rule of MySQL's `AFTER_SYNC`, not the phantom reads of `AFTER_COMMIT`).
+//! Followers still serve what they have applied.
+//!
 //! # Acknowledging a write
 //!
 //! The leader appends, then acknowledges when the modes allow: every `Sync`

@@ -47,6 +47,9 @@ pub struct SingleLeaderNode {
     pub(super) role: Role,
     pub(super) leader: Option<NodeId>,
     pub(super) commit_index: u64,
+    /// As leader: the last position when it took the lead. It serves leader
+    /// and session reads once it has committed up to here.
+    pub(super) lead_start_index: u64,
     /// As a follower: the leader's last position at its latest message.
     pub(super) leader_last_index: u64,
     /// As a follower: the prefix verified against the current leader.
@@ -82,6 +85,7 @@ impl SingleLeaderNode {
             role: Role::Follower,
             leader: None,
             commit_index: 0,
+            lead_start_index: 0,
             leader_last_index: 0,
             matched_index: 0,
             last_heard_leader_us: None,
@@ -245,8 +249,8 @@ impl Node for SingleLeaderNode {
             Msg::Forward { req } => self.on_forward(from, req, ctx),
             Msg::ForwardReply { op, reply } => ctx.reply(op, reply),
             Msg::ReadRequest { op, key } => {
-                let value = self.log.get(&key).cloned();
-                ctx.send(from, Msg::ReadReply { op, value, applied_index: self.log.applied_index() });
+                let value = self.read_value(&key);
+                ctx.send(from, Msg::ReadReply { op, value, applied_index: self.read_index() });
             }
             Msg::ReadReply { op, value, .. } => self.on_read_reply(from, op, value, ctx),
         }

@@ -7,6 +7,14 @@
 //! | `Leader` | local; with fencing only while holding the lease | forwarded to the leader; refused with no leader |
 //! | `ReadYourWrites`, `MonotonicReads` | local | local once applied >= token; waits up to `read_wait_us_max`, then forwards |
 //! | `Quorum` | asks every replica, answers with the newest of a majority by (epoch, position) | same |
+//!
+//! A leader answers every read (its own part of a quorum read too) from its
+//! state as of its commit index, never from entries it has applied but not
+//! yet committed: those can still be truncated by a later leader, and a read
+//! that saw one would go back in time. A new leader serves `Leader`,
+//! read-your-writes and monotonic reads only once it has committed the log it
+//! took over (every acknowledged write is in it); until then `Leader` reads
+//! are refused and session reads wait.
 
 use std::collections::BTreeMap;
 
@@ -40,7 +48,7 @@ impl SingleLeaderNode {
             ReadPolicy::Any => self.serve_local(req, Route::Client, None, ctx),
             ReadPolicy::Leader => self.leader_read(req, Route::Client, ctx),
             ReadPolicy::ReadYourWrites | ReadPolicy::MonotonicReads => {
-                if self.role == Role::Leader || self.log.applied_index() >= req.token {
+                if self.reached_token(req.token) {
                     self.serve_local(req, Route::Client, None, ctx);
                 } else if self.waiting_reads.len() >= WAITING_READS_MAX {
                     self.forward_or_fail(req, ctx);
@@ -50,6 +58,35 @@ impl SingleLeaderNode {
                 }
             }
             ReadPolicy::Quorum => self.start_quorum_read(req, ctx),
+        }
+    }
+
+    /// The position reads here are answered at: the commit index on the
+    /// leader, the applied position elsewhere.
+    pub(super) fn read_index(&self) -> u64 {
+        if self.role == Role::Leader {
+            self.commit_index.min(self.log.applied_index())
+        } else {
+            self.log.applied_index()
+        }
+    }
+
+    /// One key as reads here see it (as of [`Self::read_index`]).
+    pub(super) fn read_value(&self, key: &str) -> Option<Versioned> {
+        self.log.get_as_of(key, self.read_index())
+    }
+
+    /// True if this node leads and has committed the whole log it took over.
+    fn leader_ready(&self) -> bool {
+        self.role == Role::Leader && self.commit_index >= self.lead_start_index
+    }
+
+    /// True if a session read with `token` can be served here now.
+    fn reached_token(&self, token: u64) -> bool {
+        if self.role == Role::Leader {
+            self.leader_ready()
+        } else {
+            self.log.applied_index() >= token
         }
     }
 
@@ -63,8 +100,8 @@ impl SingleLeaderNode {
     /// Answers from the local state. A served read carries no leader hint
     /// (a hint moves the client), except a leader read served by the leader.
     fn serve_local(&self, req: Request, route: Route, hint: Option<NodeId>, ctx: &mut Ctx<'_>) {
-        let values = self.log.get(req.kind.key()).map(|v| vec![v.value.clone()]).unwrap_or_default();
-        let token = req.token.max(self.log.applied_index());
+        let values = self.read_value(req.kind.key()).map(|v| vec![v.value]).unwrap_or_default();
+        let token = req.token.max(self.read_index());
         let reply = Reply::values(values).with_token(token).with_leader_hint(hint);
         self.send_reply(route, req.op, reply, ctx);
     }
@@ -81,6 +118,9 @@ impl SingleLeaderNode {
         } else if self.settings.fencing && !self.lease_valid() {
             let reply = Reply::fail("fenced: leader lease expired, cannot serve a leader read");
             self.send_reply(route, req.op, reply, ctx);
+        } else if !self.leader_ready() {
+            let reply = Reply::fail(format!("leader {} has not yet committed the log it took over", self.id));
+            self.send_reply(route, req.op, reply, ctx);
         } else {
             let hint = (req.policy == ReadPolicy::Leader).then_some(self.id);
             self.serve_local(req, route, hint, ctx);
@@ -91,7 +131,11 @@ impl SingleLeaderNode {
     fn forward_or_fail(&self, req: Request, ctx: &mut Ctx<'_>) {
         match self.leader {
             Some(l) if l != self.id => ctx.send(l, Msg::Forward { req }),
-            _ => ctx.reply(req.op, Reply::fail("no leader: cannot serve this read here")),
+            Some(_) => {
+                let reason = format!("leader {} has not yet committed the log it took over", self.id);
+                ctx.reply(req.op, Reply::fail(reason));
+            }
+            None => ctx.reply(req.op, Reply::fail("no leader: cannot serve this read here")),
         }
     }
 
@@ -106,10 +150,8 @@ impl SingleLeaderNode {
 
     /// Serves the waiting reads whose token this replica has now reached.
     pub(super) fn serve_waiting_reads(&mut self, ctx: &mut Ctx<'_>) {
-        let applied = self.log.applied_index();
-        let leader = self.role == Role::Leader;
         let ready: Vec<OpId> =
-            self.waiting_reads.iter().filter(|(_, w)| leader || w.req.token <= applied).map(|(op, _)| *op).collect();
+            self.waiting_reads.iter().filter(|(_, w)| self.reached_token(w.req.token)).map(|(op, _)| *op).collect();
         for op in ready {
             if let Some(w) = self.waiting_reads.remove(&op) {
                 ctx.cancel_timer(w.timer);
@@ -133,7 +175,7 @@ impl SingleLeaderNode {
         let op = req.op;
         let key = req.kind.key().to_string();
         let timer = ctx.set_timer(self.settings.read_wait_us_max, TAG_QUORUM_READ | (op.0 << 8));
-        let answers = [(self.id, self.log.get(&key).cloned())].into();
+        let answers = [(self.id, self.read_value(&key))].into();
         self.quorum_reads.insert(op, QuorumRead { req, timer, answers });
         ctx.broadcast(Msg::ReadRequest { op, key });
         self.finish_quorum_read(op, ctx);

@@ -261,3 +261,55 @@ fn a_node_added_at_run_time_starts_from_a_snapshot() {
     assert_eq!(bed.node(0).follower_lags().len(), 3);
     assert_eq!(bed.leader(), Some(0), "the newcomer did not disturb the leader");
 }
+
+/// Regression (safety sweep, sync + fencing, seed 245): the leader applies
+/// its own entries at once and served reads from that state, so a leader
+/// read saw a write no sync follower had confirmed; the write was later
+/// truncated and a second read went back in time. Leader reads now answer
+/// as of the commit index.
+#[test]
+fn leader_reads_do_not_see_unacknowledged_writes_seed_245() {
+    let mut bed = Bed::new(3, with_mode(FollowerMode::Sync));
+    bed.write(0, "x", "1");
+    bed.run_until(2_000);
+    bed.cut_link(0, 1);
+    let w = bed.write(0, "x", "2");
+    assert_eq!(bed.node(0).value("x"), Some("2"), "applied at once");
+    // (A quorum read still sees it: n3 has applied it, and followers answer
+    // from what they have applied.)
+    let policies = [ReadPolicy::Leader, ReadPolicy::Any, ReadPolicy::ReadYourWrites];
+    let reads: Vec<OpId> = policies.iter().map(|&p| bed.read(0, "x", p, 0)).collect();
+    bed.run_until(20_000);
+    assert!(bed.reply(w).is_none(), "n2 never confirmed the write");
+    for (r, p) in reads.iter().zip(policies) {
+        assert_eq!(values(&bed, *r), vec!["1"], "{p:?}");
+        assert_eq!(bed.reply(*r).unwrap().token, Some(1), "{p:?}");
+    }
+}
+
+/// A new leader's commit index can lag its log (the old leader died before
+/// passing on its commit), and the log holds every acknowledged write: it
+/// holds leader reads until it has committed the log it took over, or they
+/// would miss acknowledged writes.
+#[test]
+fn a_new_leader_serves_reads_only_after_committing_the_log_it_took_over() {
+    let mut bed = Bed::new(3, with_mode(FollowerMode::Sync));
+    let w = bed.write(0, "x", "1");
+    bed.run_until(2_000);
+    assert!(is_ok(&bed, w));
+    bed.crash(0);
+    bed.run_until(500_000);
+    let leader = bed.leader().expect("a new leader");
+    assert_eq!((bed.node(leader).commit_index(), bed.node(leader).value("x")), (0, Some("1")));
+    let early = bed.read(leader, "x", ReadPolicy::Leader, 0);
+    let session = bed.read(leader, "x", ReadPolicy::ReadYourWrites, 1);
+    assert!(fail_reason(&bed, early).contains("has not yet committed"), "{:?}", outcome(&bed, early));
+    assert!(bed.reply(session).is_none(), "waits for the commit");
+    // Every follower is sync: the commit moves once n1 is back.
+    bed.restart(0);
+    bed.run_until(560_000);
+    assert_eq!(bed.node(leader).commit_index(), 1);
+    assert_eq!(values(&bed, session), vec!["1"]);
+    let late = bed.read(leader, "x", ReadPolicy::Leader, 0);
+    assert_eq!(values(&bed, late), vec!["1"]);
+}
