@@ -143,6 +143,8 @@ impl Engine {
             .map(|(n, local_us)| {
                 n.follower_lags_at(local_us)
                     .into_iter()
+                    // A follower the leader has not heard from yet has no lag sample.
+                    .filter(|f| f.lag_known)
                     .map(|f| LagSample { node: f.node, lag_entries: f.lag_entries, lag_us: f.lag_us })
                     .collect()
             })

@@ -23,6 +23,9 @@ pub struct Progress {
     pub match_index: u64,
     /// The follower's applied position, as last reported.
     pub applied_index: u64,
+    /// The follower has answered this leader: until then `match_index` and
+    /// `applied_index` are placeholders (0), not its progress.
+    pub reported: bool,
     /// The send time (leader clock) of the newest message the follower
     /// answered in this epoch: the start of its share of the lease.
     pub lease_from_us: Option<i64>,
@@ -187,6 +190,7 @@ impl SingleLeaderNode {
         let p = self.followers.entry(from).or_insert(Progress { next_index: last + 1, ..Progress::default() });
         p.lease_from_us = Some(p.lease_from_us.map_or(sent_at_us, |t| t.max(sent_at_us)));
         p.applied_index = p.applied_index.max(applied_index);
+        p.reported = true;
         if ok {
             p.match_index = p.match_index.max(match_index);
             p.next_index = p.next_index.max(p.match_index + 1);

@@ -31,10 +31,15 @@ pub struct FollowerLag {
     pub next_index: u64,
     /// The follower's applied position, as last reported.
     pub applied_index: u64,
-    /// Entries the leader has that the follower has not applied.
+    /// The follower has answered this leader, so its lag is known. A new
+    /// leader (or a node that just joined) has no report yet: the lag is
+    /// unknown, and `lag_entries` and `lag_us` are 0 rather than the whole log.
+    #[serde(default)]
+    pub lag_known: bool,
+    /// Entries the leader has that the follower has not applied (0 when unknown).
     pub lag_entries: u64,
     /// How long ago (leader clock) the oldest entry the follower has not
-    /// applied was appended; 0 when caught up.
+    /// applied was appended; 0 when caught up or unknown.
     pub lag_us: u64,
 }
 
@@ -117,7 +122,8 @@ impl SingleLeaderNode {
     }
 
     /// On the leader, each follower's progress and lag, measured at the
-    /// leader's clock of its latest event. Empty on other nodes.
+    /// leader's clock of its latest event. Empty on other nodes. A follower
+    /// that has not answered this leader yet is listed with `lag_known` false.
     pub fn follower_lags(&self) -> Vec<FollowerLag> {
         self.follower_lags_at(self.now_us)
     }
@@ -130,7 +136,7 @@ impl SingleLeaderNode {
             .iter()
             .map(|(&node, p)| {
                 let applied = p.applied_index;
-                let lag_entries = last.saturating_sub(applied);
+                let lag_entries = if p.reported { last.saturating_sub(applied) } else { 0 };
                 let oldest = self.log.entry(applied + 1).or_else(|| self.log.entries().first());
                 let lag_us = match (lag_entries, oldest) {
                     (0, _) | (_, None) => 0,
@@ -142,6 +148,7 @@ impl SingleLeaderNode {
                     match_index: p.match_index,
                     next_index: p.next_index,
                     applied_index: p.applied_index,
+                    lag_known: p.reported,
                     lag_entries,
                     lag_us,
                 }
