@@ -46,6 +46,8 @@ pub struct NodeView {
     pub epoch: u64,
     /// Entries behind the leader (0 for the leader and unreplicated nodes).
     pub lag_entries: u64,
+    /// A leader whose lease ran out (fencing on): it refuses writes.
+    pub fenced: bool,
     pub x_px: i32,
     pub y_px: i32,
 }
@@ -116,6 +118,8 @@ pub struct NodeState {
     pub commit_index: u64,
     pub applied_index: u64,
     pub lag_entries: u64,
+    /// A leader whose fencing lease ran out.
+    pub fenced: bool,
     pub kv: BTreeMap<String, String>,
 }
 
@@ -138,6 +142,7 @@ pub fn node_states(session: &Session) -> Vec<NodeState> {
                 commit_index: 0,
                 applied_index: 0,
                 lag_entries: 0,
+                fenced: false,
                 kv: BTreeMap::new(),
             };
             if let Some(n) = engine.single_leader().and_then(|s| s.node(id)) {
@@ -145,6 +150,7 @@ pub fn node_states(session: &Session) -> Vec<NodeState> {
                 (st.role, st.epoch, st.leader) = (Some(v.role), v.epoch, v.leader);
                 (st.last_index, st.commit_index, st.applied_index, st.lag_entries) =
                     (v.last_index, v.commit_index, v.applied_index, v.lag_entries);
+                st.fenced = v.role == sim::Role::Leader && n.settings().fencing && !v.lease_valid;
                 st.kv = v.kv;
             } else if let Some(n) = engine.register().and_then(|s| s.node(id)) {
                 st.role = Some(sim::Role::Replica);
@@ -182,6 +188,7 @@ impl ClusterView {
                     role,
                     epoch: st.epoch,
                     lag_entries: st.lag_entries,
+                    fenced: st.fenced,
                     x_px: spec.and_then(|s| s.x).unwrap_or(cx),
                     y_px: spec.and_then(|s| s.y).unwrap_or(cy),
                 }

@@ -75,12 +75,16 @@ pub fn use_shortcuts(dispatch: Callback<Action>) {
         let listener = document.map(|doc| {
             EventListener::new_with_options(&doc, "keydown", EventListenerOptions::enable_prevent_default(), move |e| {
                 let Some(e) = e.dyn_ref::<KeyboardEvent>() else { return };
-                let typing = e
+                let tag = e
                     .target()
                     .and_then(|t| t.dyn_into::<HtmlElement>().ok())
-                    .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON"));
+                    .map(|el| el.tag_name())
+                    .unwrap_or_default();
+                let typing = matches!(tag.as_str(), "INPUT" | "SELECT" | "TEXTAREA");
+                // Space on a focused button presses that button.
+                let space_taken = typing || tag == "BUTTON";
                 let action = match e.key().as_str() {
-                    " " if !typing => Some(Action::TogglePlay),
+                    " " if !space_taken => Some(Action::TogglePlay),
                     "ArrowRight" if !typing => Some(Action::StepForward),
                     "ArrowLeft" if !typing => Some(Action::StepBack),
                     "?" if !typing => Some(Action::ToggleHelp),

@@ -142,7 +142,13 @@ fn message_html(cluster: &ClusterView, m: &MessageView) -> Option<Html> {
 fn node_html(node: &NodeView, props: &CanvasProps, svg: &NodeRef) -> Html {
     let selected = props.selected.as_deref() == Some(node.id.as_str());
     let dragging = props.dragging.as_deref() == Some(node.id.as_str());
-    let class = classes!("node", node.role.as_str(), selected.then_some("selected"), dragging.then_some("dragging"));
+    let class = classes!(
+        "node",
+        node.role.as_str(),
+        node.fenced.then_some("fenced"),
+        selected.then_some("selected"),
+        dragging.then_some("dragging")
+    );
     let onpointerdown = {
         let (dispatch, id, svg) = (props.dispatch.clone(), node.id.clone(), svg.clone());
         Callback::from(move |e: PointerEvent| {
@@ -176,7 +182,9 @@ fn node_html(node: &NodeView, props: &CanvasProps, svg: &NodeRef) -> Html {
             if node.role != playground::Role::Offline {
                 <text class="node-epoch" x={x.to_string()} y={(y + 20).to_string()}>{ format!("epoch {}", node.epoch) }</text>
             }
-            <text class="node-role" x={x.to_string()} y={(y + NODE_RADIUS + 20).to_string()}>{ node.role.as_str() }</text>
+            <text class="node-role" x={x.to_string()} y={(y + NODE_RADIUS + 20).to_string()}>
+                { if node.fenced { "leader · lease expired" } else { node.role.as_str() } }
+            </text>
             if !lag.is_empty() {
                 <g class="lag-badge">
                     <rect x={(x + 22).to_string()} y={(y - NODE_RADIUS - 8).to_string()} width="52" height="20" rx="10" />

@@ -17,6 +17,19 @@ pub struct NodeMenuProps {
 pub fn node_menu(props: &NodeMenuProps) -> Html {
     let n = &props.node;
     let id = n.id.clone();
+    let menu = use_node_ref();
+    {
+        // Keyboard users land on the first action when the menu opens.
+        let menu = menu.clone();
+        use_effect_with(id.clone(), move |_| {
+            if let Some(first) = menu.cast::<web_sys::Element>().and_then(|m| m.query_selector("button").ok().flatten())
+            {
+                if let Ok(button) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(first) {
+                    let _ = button.focus();
+                }
+            }
+        });
+    }
     let item = |label: &str, action: ScriptAction| {
         let dispatch = props.dispatch.clone();
         let onclick = Callback::from(move |_: MouseEvent| dispatch.emit(Action::Intervene(action.clone())));
@@ -41,7 +54,7 @@ pub fn node_menu(props: &NodeMenuProps) -> Html {
     let offline = n.role == Role::Offline;
     let paused = n.role == Role::Paused;
     html! {
-        <div class="node-menu" role="menu" aria-label={format!("Actions for {id}")} {style} {onkeydown}>
+        <div ref={menu} class="node-menu" role="menu" aria-label={format!("Actions for {id}")} {style} {onkeydown}>
             <div class="menu-title">{ format!("{id} · {} · epoch {}", n.role.as_str(), n.epoch) }</div>
             if offline {
                 { item("Restart", ScriptAction::Restart(id.clone())) }
