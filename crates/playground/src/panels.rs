@@ -286,6 +286,15 @@ pub fn lag_series(session: &Session, window_us: Micros) -> Vec<LagSeries> {
             (series.now_entries, series.now_us) = (l.lag_entries, l.lag_us);
         }
     }
+    // Only followers the current leader feeds: older samples may name a node
+    // that has since become leader.
+    let current: Vec<String> = session
+        .samples()
+        .all()
+        .last()
+        .map(|s| s.lag.iter().map(|l| session.names().node_name(l.node).to_string()).collect())
+        .unwrap_or_default();
+    out.retain(|s| current.contains(&s.node));
     out.sort_by(|a, b| a.node.cmp(&b.node));
     out
 }
@@ -311,11 +320,20 @@ pub fn markers(session: &Session, anomalies: &[Anomaly]) -> Vec<Marker> {
             label: e.action.describe(),
         })
         .collect();
-    out.extend(anomalies.iter().map(|a| Marker {
-        at_us: a.at_us,
-        kind: "anomaly",
-        label: a.kind.as_str().to_string(),
-    }));
+    // One anomaly marker per kind and 1 % of the run, so a burst stays readable.
+    let bucket_us = (session.end_us() / 100).max(1);
+    let mut seen: Vec<(u64, &str)> = Vec::new();
+    for a in anomalies {
+        let key = (a.at_us / bucket_us, a.kind.as_str());
+        if !seen.contains(&key) {
+            seen.push(key);
+            out.push(Marker { at_us: a.at_us, kind: "anomaly", label: a.kind.as_str().to_string() });
+        }
+    }
     out.sort_by_key(|m| m.at_us);
+    out.truncate(MARKERS_MAX);
     out
 }
+
+/// At most this many markers are drawn on the timeline.
+pub const MARKERS_MAX: usize = 200;

@@ -61,8 +61,12 @@ pub fn app() -> Html {
         })
     };
     let preset_options = presets::all().into_iter().map(|p| {
-        let label =
-            if p.claim.is_empty() { p.scenario.name.clone() } else { format!("{} · {}", p.claim, p.scenario.name) };
+        let name = &p.scenario.name;
+        let label = if p.claim.is_empty() || name.starts_with(p.claim) {
+            name.clone()
+        } else {
+            format!("{} · {name}", p.claim)
+        };
         html! { <option value={p.name} selected={p.name == state.preset}>{ label }</option> }
     });
     let notice = state.notice.clone().map(|n| {
