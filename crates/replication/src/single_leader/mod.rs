@@ -83,7 +83,8 @@
 //! 7. **Manual failover.** `Promote` makes a node leader of a new epoch at
 //!    once, without votes; its log wins even if it is behind.
 //! 8. **Restart.** A restarted node comes back as a follower with its durable
-//!    epoch, vote and log. With `failover` off, a restarted leader resumes
+//!    epoch, vote, log and settings (the settings commands it took, like a
+//!    config file; see [`SingleLeaderDurable::settings`]). With `failover` off, a restarted leader resumes
 //!    leading, since nobody else will.
 //!
 //! ```

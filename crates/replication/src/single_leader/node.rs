@@ -32,6 +32,10 @@ pub struct SingleLeaderDurable {
     pub was_leader: bool,
     /// Its log, snapshot base and applied state.
     pub log: ReplicatedLog,
+    /// Its current settings, like a config file: commands change them, and a
+    /// restarted node takes them up again instead of the protocol's initial
+    /// ones. `None` before the node first starts.
+    pub settings: Option<SingleLeaderSettings>,
 }
 
 /// One node of a single-leader cluster.
@@ -189,6 +193,7 @@ impl Node for SingleLeaderNode {
 
     fn on_start(&mut self, ctx: &mut Ctx<'_>) {
         self.enter(ctx);
+        ctx.durable_mut().settings = Some(self.settings.clone());
         self.epoch = ctx.durable().epoch.max(1);
         if self.id == self.settings.initial_leader {
             self.voted_for = Some(self.id);
@@ -209,6 +214,9 @@ impl Node for SingleLeaderNode {
     fn on_restart(&mut self, ctx: &mut Ctx<'_>) {
         self.enter(ctx);
         let d = ctx.durable().clone();
+        if let Some(settings) = d.settings {
+            self.settings = settings;
+        }
         self.epoch = d.epoch;
         self.voted_for = d.voted_for;
         self.log = d.log;
@@ -280,6 +288,7 @@ impl Node for SingleLeaderNode {
     fn on_command(&mut self, cmd: SingleLeaderCommand, ctx: &mut Ctx<'_>) {
         self.enter(ctx);
         cmd.apply_to(&mut self.settings);
+        ctx.durable_mut().settings = Some(self.settings.clone());
         match cmd {
             SingleLeaderCommand::Promote => self.promote(ctx),
             SingleLeaderCommand::SetFailover { .. } | SingleLeaderCommand::SetFailoverTimeout { .. }

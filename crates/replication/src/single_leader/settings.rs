@@ -3,7 +3,8 @@
 //!
 //! Settings are per node: a [`SingleLeaderCommand`] changes only the node it
 //! is addressed to, so a front end that changes a cluster-wide setting sends
-//! the command to every node (a leader elected later then uses it too).
+//! the command to every node (a leader elected later then uses it too). A
+//! node keeps its settings with its durable state, so a restart keeps them.
 
 use std::collections::BTreeMap;
 

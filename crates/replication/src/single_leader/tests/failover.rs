@@ -209,3 +209,22 @@ fn a_new_leader_reports_lag_unknown_until_a_follower_answers_not_the_whole_log()
     assert_eq!(bed.leader(), Some(leader));
     assert_eq!((row(&bed, 0), row(&bed, other)), ((false, 0, 0), (false, 0, 0)));
 }
+
+/// Regression: settings commands change only the node's memory, and a
+/// restarted node was rebuilt from the protocol's initial settings, so
+/// `set_fencing off` (or any other command) was forgotten by a node that
+/// crashed and restarted. Settings now live in the durable state.
+#[test]
+fn settings_changed_by_commands_survive_a_restart() {
+    let mut bed = Bed::new(3, with_mode(FollowerMode::Async));
+    bed.call(NodeId(1), |n, ctx| n.on_command(SingleLeaderCommand::SetFencing { on: false }, ctx));
+    bed.call(NodeId(1), |n, ctx| n.on_command(SingleLeaderCommand::SetDefaultMode { mode: FollowerMode::Sync }, ctx));
+    bed.crash(1);
+    bed.restart(1);
+    let s = bed.node(1).settings();
+    assert_eq!((s.fencing, s.default_mode), (false, FollowerMode::Sync));
+    // A node that never took a command restarts with the initial settings.
+    bed.crash(2);
+    bed.restart(2);
+    assert_eq!(bed.node(2).settings(), &with_mode(FollowerMode::Async));
+}
