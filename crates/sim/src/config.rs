@@ -183,7 +183,12 @@ pub struct ClientConfig {
     pub latency_us: Micros,
     /// After this long without a reply the operation ends as `Info`.
     pub timeout_us: Micros,
-    /// Follow `Reply::leader_hint` to a new target.
+    /// Follow `Reply::leader_hint` to a new target. Hints only come with
+    /// replies, so a client whose target is down would never hear one: with
+    /// this on, an operation that times out (`Info`) also moves the client to
+    /// the next member in id order (after the last, the first). The kernel
+    /// does not look at node status to pick it; the next reply's hint
+    /// corrects a bad guess.
     pub follow_leader_hint: bool,
     /// Operations issued automatically; `None`: only explicit `Invoke`s.
     pub workload: Option<Workload>,

@@ -137,3 +137,31 @@ fn client_queue_and_history_limits_are_typed_errors() {
     sim.run_until(1_500).unwrap();
     assert_eq!(sim.run_until(10_000).unwrap_err(), SimError::HistoryFull { limit: 2 });
 }
+
+/// Regression: hints only come with replies, so a client whose target had
+/// crashed timed out forever and never found the new leader. A timeout now
+/// moves a hint-following client to the next member in id order, wrapping,
+/// without looking at node status (n2 is down too and is still tried).
+#[test]
+fn a_timeout_moves_a_hint_following_client_to_the_next_node_in_id_order() {
+    let client = ClientConfig { latency_us: 500, timeout_us: 20_000, ..ClientConfig::default() };
+    let mut sim = sim_with(Probe::default(), ClientConfig { target: NodeId(1), ..client.clone() });
+    sim.apply(Action::Crash(NodeId(1))).unwrap();
+    sim.apply(Action::Crash(NodeId(2))).unwrap();
+    for _ in 0..3 {
+        sim.apply(Action::Invoke { client: C0, kind: read() }).unwrap();
+    }
+    sim.run_until(100_000).unwrap();
+    let tried: Vec<(NodeId, Option<Outcome>)> = sim.history().ops.iter().map(|o| (o.node, o.outcome.clone())).collect();
+    let timeout = Some(Outcome::Info { reason: "timeout".into() });
+    assert_eq!(tried[..2], [(NodeId(1), timeout.clone()), (NodeId(2), timeout)]);
+    assert_eq!(tried[2].0, NodeId(0), "wraps around to n1");
+    assert!(matches!(tried[2].1, Some(Outcome::Ok { .. })));
+    assert_eq!(sim.client(C0).unwrap().target(), NodeId(0));
+    // Without hint following the client stays where it was sent.
+    let mut sim = sim_with(Probe::default(), ClientConfig { follow_leader_hint: false, ..client });
+    sim.apply(Action::Crash(NodeId(0))).unwrap();
+    sim.apply(Action::Invoke { client: C0, kind: read() }).unwrap();
+    sim.run_until(100_000).unwrap();
+    assert_eq!(sim.client(C0).unwrap().target(), NodeId(0));
+}

@@ -6,7 +6,7 @@
 use wasm_bindgen_test::*;
 
 /// Must equal `PINNED_TRACE_HASH` in `determinism.rs`.
-const PINNED_TRACE_HASH: u64 = 0x45a5_b395_a91a_cb09;
+const PINNED_TRACE_HASH: u64 = 0xc3a7_78e0_e3b5_8321;
 
 #[wasm_bindgen_test]
 fn pinned_scenario_hash_matches_native() {
