@@ -30,7 +30,7 @@ enum Command {
     Test,
     /// Install what is missing, then build the release page and run only the end-to-end tests.
     E2e,
-    /// Run the criterion benchmarks of the kernel.
+    /// Run the kernel benchmarks: criterion natively, then events/s in WebAssembly (Node).
     Bench,
 }
 
@@ -40,7 +40,7 @@ fn main() -> ExitCode {
         Command::Serve => serve(),
         Command::Test => test::test_all(),
         Command::E2e => test::e2e_only(),
-        Command::Bench => run::cargo(&["bench", "-p", "sim"]).map(drop),
+        Command::Bench => bench(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -56,4 +56,27 @@ fn serve() -> anyhow::Result<()> {
     println!("xtask: serving the page at http://127.0.0.1:8080 (Ctrl-C stops)");
     run::tool("trunk", &["serve", "--address", "127.0.0.1", "--port", "8080"])?;
     Ok(())
+}
+
+fn bench() -> anyhow::Result<()> {
+    setup::setup(setup::Needs::SERVE)?;
+    run::cargo(&["bench", "-p", "sim", "--bench", "kernel"])?;
+    let mut cmd = run::command(
+        "cargo",
+        &[
+            "test",
+            "--release",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "sim",
+            "--test",
+            "wasm_bench",
+            "--",
+            "--include-ignored",
+            "--nocapture",
+        ],
+    );
+    cmd.env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner");
+    run::streamed(cmd).map(drop)
 }
