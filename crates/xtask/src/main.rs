@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "cargo xtask", about = "Replication Playground developer commands")]
+#[command(name = "cargo xtask", bin_name = "cargo xtask", about = "Replication Playground developer commands")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
