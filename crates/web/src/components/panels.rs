@@ -109,10 +109,13 @@ pub struct AnomalyPanelProps {
     pub dispatch: Callback<Action>,
 }
 
+/// The anomaly list shows this many; the timeline marks every one.
+const SHOWN_ANOMALIES: usize = 20;
+
 /// What the checkers found; each item seeks to the moment it showed.
 #[function_component(AnomalyPanel)]
 pub fn anomaly_panel(props: &AnomalyPanelProps) -> Html {
-    let items = props.anomalies.iter().enumerate().take(20).map(|(i, a)| {
+    let items = props.anomalies.iter().enumerate().take(SHOWN_ANOMALIES).map(|(i, a)| {
         let d = props.dispatch.clone();
         let onclick = Callback::from(move |_: MouseEvent| d.emit(Action::FocusAnomaly(i)));
         let ops: Vec<String> = a.ops.iter().map(|o| format!("#{}", o.0)).collect();
@@ -133,6 +136,9 @@ pub fn anomaly_panel(props: &AnomalyPanelProps) -> Html {
                 <p class="muted">{ "None found so far. Every badge here is a checker's finding in the recorded history." }</p>
             }
             <ul class="anomalies">{ for items }</ul>
+            if props.anomalies.len() > SHOWN_ANOMALIES {
+                <p class="muted">{ format!("Showing the first {SHOWN_ANOMALIES} of {}; the orange timeline marks show where the others happen.", props.anomalies.len()) }</p>
+            }
         </section>
     }
 }
