@@ -40,3 +40,33 @@ test('the page shows three nodes by accessible name and asks no other host', asy
   assert.deepEqual(seen.errors, []);
   await page.close();
 });
+
+test('keyboard only: Enter opens a node\'s actions, arrows move, Escape returns to the node; ? and Escape for help', async () => {
+  const page = await browser.newPage();
+  await page.goto(server.url);
+  const n2 = page.getByRole('button', { name: /^Node n2,/ });
+  await n2.focus();
+  await page.keyboard.press('Enter');
+  const menu = page.getByRole('menu', { name: 'Actions for n2' });
+  await assertFocused(menu.getByRole('menuitem', { name: 'Crash' }));
+  await page.keyboard.press('ArrowDown');
+  await assertFocused(menu.getByRole('menuitem', { name: 'Pause' }));
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('ArrowUp');
+  await assertFocused(menu.getByRole('menuitem', { name: 'Close' }));
+  await page.keyboard.press('Escape');
+  assert.equal(await menu.count(), 0);
+  await assertFocused(n2);
+  await page.keyboard.press('?');
+  const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await assertFocused(help.getByRole('button', { name: 'Close' }));
+  await page.keyboard.press('Escape');
+  assert.equal(await help.count(), 0);
+  await assertFocused(page.getByRole('button', { name: 'Keyboard shortcuts' }));
+  await page.close();
+});
+
+async function assertFocused(locator) {
+  await locator.waitFor();
+  assert.ok(await locator.evaluate((el) => el === document.activeElement), 'focused');
+}

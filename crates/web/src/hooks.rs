@@ -66,7 +66,7 @@ pub fn use_animation_frames(dispatch: Callback<Action>) {
     });
 }
 
-/// Space play/pause, → step, ← step back, `?` help, Escape closes menus;
+/// Space play/pause, → step, ← step back, `?` help, Escape closes the help or the menu;
 /// ignored while typing in a field.
 #[hook]
 pub fn use_shortcuts(dispatch: Callback<Action>) {
@@ -88,7 +88,7 @@ pub fn use_shortcuts(dispatch: Callback<Action>) {
                     "ArrowRight" if !typing => Some(Action::StepForward),
                     "ArrowLeft" if !typing => Some(Action::StepBack),
                     "?" if !typing => Some(Action::ToggleHelp),
-                    "Escape" => Some(Action::CloseMenu),
+                    "Escape" => Some(Action::Escape),
                     _ => None,
                 };
                 if let Some(a) = action {

@@ -2,6 +2,7 @@
 //! clock. Opened by clicking a node or pressing Enter on it; Escape closes.
 
 use playground::{NodeView, Role, ScriptAction};
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::state::Action;
@@ -12,6 +13,20 @@ pub struct NodeMenuProps {
     pub dispatch: Callback<Action>,
 }
 
+/// Focuses an HTML button or an SVG node.
+fn focus(el: web_sys::Element) {
+    match el.dyn_into::<web_sys::HtmlElement>() {
+        Ok(el) => {
+            let _ = el.focus();
+        }
+        Err(el) => {
+            if let Ok(el) = el.dyn_into::<web_sys::SvgElement>() {
+                let _ = el.focus();
+            }
+        }
+    }
+}
+
 /// A popover menu next to the node.
 #[function_component(NodeMenu)]
 pub fn node_menu(props: &NodeMenuProps) -> Html {
@@ -19,13 +34,24 @@ pub fn node_menu(props: &NodeMenuProps) -> Html {
     let id = n.id.clone();
     let menu = use_node_ref();
     {
-        // Keyboard users land on the first action when the menu opens.
+        // Keyboard users land on the first action when the menu opens, and
+        // back on the node when it closes (not on the page's body).
         let menu = menu.clone();
-        use_effect_with(id.clone(), move |_| {
+        use_effect_with(id.clone(), move |id| {
             if let Some(first) = menu.cast::<web_sys::Element>().and_then(|m| m.query_selector("button").ok().flatten())
             {
-                if let Ok(button) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(first) {
-                    let _ = button.focus();
+                focus(first);
+            }
+            let id = id.clone();
+            move || {
+                let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+                let lost = doc.active_element().is_none_or(|a| {
+                    a.tag_name() == "BODY" || menu.cast::<web_sys::Node>().is_some_and(|m| m.contains(Some(&a)))
+                });
+                if lost {
+                    if let Ok(Some(node)) = doc.query_selector(&format!("g.node[aria-label^=\"Node {id},\"]")) {
+                        focus(node);
+                    }
                 }
             }
         });
@@ -40,10 +66,47 @@ pub fn node_menu(props: &NodeMenuProps) -> Html {
         Callback::from(move |_: MouseEvent| dispatch.emit(Action::CloseMenu))
     };
     let onkeydown = {
-        let dispatch = props.dispatch.clone();
+        let (dispatch, menu) = (props.dispatch.clone(), menu.clone());
         Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Escape" {
+            let key = e.key();
+            if key == "Escape" {
                 dispatch.emit(Action::CloseMenu);
+                return;
+            }
+            // Arrow keys, Home and End move between the actions, as in any menu.
+            let step: i32 = match key.as_str() {
+                "ArrowDown" => 1,
+                "ArrowUp" => -1,
+                "Home" => i32::MIN,
+                "End" => i32::MAX,
+                _ => return,
+            };
+            e.prevent_default();
+            e.stop_propagation();
+            let Some(m) = menu.cast::<web_sys::Element>() else { return };
+            let Ok(items) = m.query_selector_all("button") else { return };
+            let n = items.length() as i32;
+            if n == 0 {
+                return;
+            }
+            let doc = web_sys::window().and_then(|w| w.document());
+            let active = doc.and_then(|d| d.active_element());
+            let at = (0..n)
+                .find(|&i| items.item(i as u32).zip(active.as_ref()).is_some_and(|(b, a)| b.is_same_node(Some(a))));
+            let next = match (step, at) {
+                (i32::MIN, _) => 0,
+                (i32::MAX, _) => n - 1,
+                (s, Some(i)) => (i + s).rem_euclid(n),
+                (s, None) => {
+                    if s > 0 {
+                        0
+                    } else {
+                        n - 1
+                    }
+                }
+            };
+            if let Some(b) = items.item(next as u32).and_then(|b| b.dyn_into::<web_sys::Element>().ok()) {
+                focus(b);
             }
         })
     };

@@ -106,6 +106,8 @@ pub enum Action {
     Select(Option<String>),
     OpenMenu(String),
     CloseMenu,
+    /// Escape: closes the help overlay if it is open, otherwise the node menu.
+    Escape,
     /// Apply an intervention now: crash, partition, write, change a setting ...
     Intervene(ScriptAction),
     DragStart {
@@ -250,6 +252,13 @@ impl Reducible for State {
                 s.menu_open = true;
             }
             Action::CloseMenu => s.menu_open = false,
+            Action::Escape => {
+                if s.help_open {
+                    s.help_open = false;
+                } else {
+                    s.menu_open = false;
+                }
+            }
             Action::Intervene(a) => {
                 s.menu_open = false;
                 s.intervene(a);
