@@ -62,7 +62,11 @@ pub fn canvas(props: &CanvasProps) -> Html {
         })
     };
     let links = cluster.links.iter().filter_map(|l| link_html(cluster, l, &props.dispatch));
-    let clients = props.clients.iter().enumerate().filter_map(|(i, c)| client_html(cluster, c, i));
+    let clients = props.clients.iter().enumerate().filter_map(|(i, c)| {
+        let same_node = |o: &&ClientView| o.node == c.node;
+        let slot = props.clients[..i].iter().filter(same_node).count();
+        client_html(cluster, c, slot, props.clients.iter().filter(same_node).count())
+    });
     let messages = props.messages.iter().filter_map(|m| message_html(cluster, m));
     let nodes: Vec<Html> = cluster.nodes.iter().map(|n| node_html(n, props, &svg)).collect();
     html! {
@@ -113,12 +117,21 @@ fn link_html(cluster: &ClusterView, link: &LinkView, dispatch: &Callback<Action>
     })
 }
 
-fn client_html(cluster: &ClusterView, c: &ClientView, i: usize) -> Option<Html> {
+fn client_html(cluster: &ClusterView, c: &ClientView, slot: usize, of: usize) -> Option<Html> {
     let node = cluster.node(&c.node)?;
-    // Clients sit below or above their node, fanned out by index.
-    let below = node.y_px < 420;
-    let x = node.x_px - 60 + (i as i32 % 3) * 60;
-    let y = if below { node.y_px + 110 } else { node.y_px - 110 };
+    // Clients sit outside the cluster, away from its centre, so they never
+    // cover a link; several on one node fan out sideways.
+    let count = cluster.nodes.len().max(1) as f64;
+    let cx = cluster.nodes.iter().map(|n| f64::from(n.x_px)).sum::<f64>() / count;
+    let cy = cluster.nodes.iter().map(|n| f64::from(n.y_px)).sum::<f64>() / count;
+    let (dx, dy) = (f64::from(node.x_px) - cx, f64::from(node.y_px) - cy);
+    let len = dx.hypot(dy);
+    let (ux, uy) = if len < 1.0 { (0.0, 1.0) } else { (dx / len, dy / len) };
+    let fan = (slot as f64 - (of as f64 - 1.0) / 2.0) * 56.0;
+    let x = f64::from(node.x_px) + ux * 135.0 - uy * fan;
+    let y = f64::from(node.y_px) + uy * 135.0 + ux * fan;
+    let x = (x.round() as i32).clamp(50, playground::view::CANVAS_WIDTH - 50);
+    let y = (y.round() as i32).clamp(30, playground::view::CANVAS_HEIGHT - 30);
     let label = format!("Client {}, talks to {}, reads {}", c.id, c.node, c.policy);
     Some(html! {
         <g class={classes!("client", c.busy.then_some("busy"))} role="img" aria-label={label}>
