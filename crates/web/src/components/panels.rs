@@ -78,12 +78,13 @@ pub fn lag_panel(props: &LagPanelProps) -> Html {
         let entries: Vec<(u64, u64)> = s.points.iter().map(|p| (p.0, p.1)).collect();
         let ms: Vec<(u64, u64)> = s.points.iter().map(|p| (p.0, p.2 / 1_000)).collect();
         let bar = (s.now_entries.min(20) * 5).to_string();
-        let label = format!("{} lag {} entries, {} ms", s.node, s.now_entries, s.now_us / 1_000);
+        let unit = if s.now_entries == 1 { "entry" } else { "entries" };
+        let label = format!("{} lag {} {unit}, {} ms", s.node, s.now_entries, s.now_us / 1_000);
         html! {
             <div class="lag-row" role="group" aria-label={label}>
                 <div class="lag-name">{ &s.node }</div>
                 <div class="lag-bar" aria-hidden="true"><div style={format!("width: {bar}%")}></div></div>
-                <div class="lag-now">{ format!("{} entries · {} ms", s.now_entries, s.now_us / 1_000) }</div>
+                <div class="lag-now">{ format!("{} {unit} · {} ms", s.now_entries, s.now_us / 1_000) }</div>
                 <svg class="spark" viewBox={format!("0 0 {CHART_W} {CHART_H}")} aria-hidden="true">
                     <polyline class="entries" points={sparkline(&entries, from, props.window_us)} />
                     <polyline class="millis" points={sparkline(&ms, from, props.window_us)} />
