@@ -191,6 +191,10 @@ fn node_html(node: &NodeView, props: &CanvasProps, svg: &NodeRef) -> Html {
             aria-pressed={selected.to_string()} {onpointerdown} {onkeydown}>
             <circle class="halo" cx={x.to_string()} cy={y.to_string()} r={(NODE_RADIUS + 8).to_string()} />
             <circle class="body" cx={x.to_string()} cy={y.to_string()} r={NODE_RADIUS.to_string()} />
+            if node.role == playground::Role::Leader {
+                // The crown the scenario captions talk about ("watch two crowns at once").
+                <text class="crown" x={x.to_string()} y={(y - NODE_RADIUS - 6).to_string()} aria-hidden="true">{ "♛" }</text>
+            }
             <text class="node-id" x={x.to_string()} y={(y + 2).to_string()}>{ &node.id }</text>
             if node.role != playground::Role::Offline {
                 <text class="node-epoch" x={x.to_string()} y={(y + 20).to_string()}>{ format!("epoch {}", node.epoch) }</text>
