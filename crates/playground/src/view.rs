@@ -167,6 +167,9 @@ impl ClusterView {
         let scenario = session.scenario();
         let names = session.names();
         let states = node_states(session);
+        // Lag as the current leader sees it (the same figure as the lag panel),
+        // falling back to the follower's own estimate when no leader knows it.
+        let leader_lag = session.samples().all().last().map(|s| s.lag.clone()).unwrap_or_default();
         let n = states.len();
         let nodes: Vec<NodeView> = states
             .iter()
@@ -187,7 +190,7 @@ impl ClusterView {
                     id,
                     role,
                     epoch: st.epoch,
-                    lag_entries: st.lag_entries,
+                    lag_entries: leader_lag.iter().find(|l| l.node == st.id).map_or(st.lag_entries, |l| l.lag_entries),
                     fenced: st.fenced,
                     x_px: spec.and_then(|s| s.x).unwrap_or(cx),
                     y_px: spec.and_then(|s| s.y).unwrap_or(cy),

@@ -96,7 +96,7 @@ pub fn lag_panel(props: &LagPanelProps) -> Html {
         <section class="panel" aria-label="Replication lag">
             <h2>{ "Lag" }</h2>
             if props.series.is_empty() {
-                <p class="muted">{ "No leader is feeding followers right now." }</p>
+                <p class="muted">{ if props.now_us == 0 { "Press play: lag is sampled every 10 ms." } else { "No leader is feeding followers right now." } }</p>
             }
             { for rows }
             <p class="legend-line"><span class="swatch entries" />{ "entries " }<span class="swatch millis" />{ "milliseconds (last 10 s)" }</p>
