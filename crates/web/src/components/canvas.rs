@@ -70,7 +70,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
     let messages = props.messages.iter().filter_map(|m| message_html(cluster, m));
     let nodes: Vec<Html> = cluster.nodes.iter().map(|n| node_html(n, props, &svg)).collect();
     html! {
-        <svg ref={svg.clone()} class="canvas" viewBox="0 0 1000 700" role="group" aria-label="Cluster canvas"
+        <svg ref={svg.clone()} class={classes!("canvas", (cluster.links.len() > 10).then_some("dense"))} viewBox="0 0 1000 700" role="group" aria-label="Cluster canvas"
             {onpointermove} {onpointerup}>
             <g class="zone" aria-hidden="true">
                 <rect x={ZONE_X.to_string()} y="8" width={(992 - ZONE_X).to_string()} height="684" rx="14" />
@@ -193,7 +193,7 @@ fn node_html(node: &NodeView, props: &CanvasProps, svg: &NodeRef) -> Html {
             <circle class="body" cx={x.to_string()} cy={y.to_string()} r={NODE_RADIUS.to_string()} />
             if node.role == playground::Role::Leader {
                 // The crown the scenario captions talk about ("watch two crowns at once").
-                <text class="crown" x={x.to_string()} y={(y - NODE_RADIUS - 6).to_string()} aria-hidden="true">{ "♛" }</text>
+                <text class="crown" x={(x - NODE_RADIUS - 4).to_string()} y={(y - NODE_RADIUS + 14).to_string()} aria-hidden="true">{ "♛" }</text>
             }
             <text class="node-id" x={x.to_string()} y={(y + 2).to_string()}>{ &node.id }</text>
             if node.role != playground::Role::Offline {
