@@ -337,3 +337,32 @@ pub fn markers(session: &Session, anomalies: &[Anomaly]) -> Vec<Marker> {
 
 /// At most this many markers are drawn on the timeline.
 pub const MARKERS_MAX: usize = 200;
+
+/// The single-leader settings in force, as the settings panel shows them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SettingsView {
+    /// Each node's mode as a follower: "async", "sync" or "semi-sync".
+    pub modes: Vec<(String, &'static str)>,
+    pub failover: bool,
+    pub failover_timeout_ms: u64,
+    pub fencing: bool,
+}
+
+/// The settings of the node that matters now: the leader with the highest
+/// epoch, or else the first node that is up. `None` for other protocols.
+pub fn settings_view(session: &Session) -> Option<SettingsView> {
+    let sim = session.engine().single_leader()?;
+    let up: Vec<_> = sim.nodes().iter().filter_map(|&id| sim.node(id)).collect();
+    let node = up.iter().filter(|n| n.role() == sim::Role::Leader).max_by_key(|n| n.epoch()).or(up.first())?;
+    let s = node.settings();
+    Some(SettingsView {
+        modes: sim
+            .nodes()
+            .iter()
+            .map(|&id| (session.names().node_name(id).to_string(), s.mode_of(id).as_str()))
+            .collect(),
+        failover: s.failover,
+        failover_timeout_ms: s.failover_timeout_us / 1_000,
+        fencing: s.fencing,
+    })
+}

@@ -118,7 +118,7 @@ pub fn app() -> Html {
                         <LagPanel series={panels::lag_series(&session, LAG_WINDOW_US)} now_us={session.now_us()} window_us={LAG_WINDOW_US} />
                         <ClientsPanel clients={clients.clone()} nodes={node_ids.clone()} ops={panels::recent_ops(&session, &state.anomalies)}
                             highlighted={state.highlighted_ops.clone()} dispatch={dispatch.clone()} />
-                        <SettingsPanel nodes={node_ids} clients={clients.iter().map(|c| c.id.clone()).collect::<Vec<_>>()} {single_leader} dispatch={dispatch.clone()} />
+                        <SettingsPanel current={panels::settings_view(&session)} nodes={node_ids} clients={clients.iter().map(|c| c.id.clone()).collect::<Vec<_>>()} {single_leader} dispatch={dispatch.clone()} />
                     </aside>
                 }
             </main>

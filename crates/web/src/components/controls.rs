@@ -2,7 +2,7 @@
 //! marked fresh, stale or failed), and settings. Every change is an
 //! intervention the session records at the current virtual time.
 
-use playground::panels::{ClientView, OpView};
+use playground::panels::{ClientView, OpView, SettingsView};
 use playground::{FollowerMode, LinkSpec, ReadPolicy, ScriptAction, WorkloadSpec};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -109,6 +109,8 @@ pub fn clients_panel(props: &ClientsPanelProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 pub struct SettingsPanelProps {
+    /// The settings in force, shown as each select's first option.
+    pub current: Option<SettingsView>,
     pub nodes: Vec<String>,
     pub clients: Vec<String>,
     pub single_leader: bool,
@@ -147,8 +149,11 @@ pub fn settings_panel(props: &SettingsPanelProps) -> Html {
         on_select(d, move |v| all(v.parse().unwrap_or(20), 0))
     };
     let loss = on_select(d, move |v| all_links(20, v.parse().unwrap_or(0)));
+    let current = props.current.clone();
+    let now = |text: String| html! { <option value="" selected=true>{ format!("{text} (now)") }</option> };
     let mode_rows = props.nodes.iter().map(|n| {
         let node = n.clone();
+        let mode_now = current.as_ref().and_then(|c| c.modes.iter().find(|(id, _)| id == n)).map_or("—", |(_, m)| *m);
         let onchange = on_select(d, move |v| {
             let mode = match v {
                 "sync" => FollowerMode::Sync,
@@ -160,7 +165,7 @@ pub fn settings_panel(props: &SettingsPanelProps) -> Html {
         html! {
             <label>{ format!("{n} as follower") }
                 <select aria-label={format!("Replication mode of {n}")} {onchange}>
-                    <option value="" selected=true>{ "—" }</option><option value="async">{ "async" }</option>
+                    { now(mode_now.to_string()) }<option value="async">{ "async" }</option>
                     <option value="sync">{ "sync" }</option><option value="semi_sync">{ "semi-sync" }</option>
                 </select>
             </label>
@@ -191,18 +196,18 @@ pub fn settings_panel(props: &SettingsPanelProps) -> Html {
                     { for mode_rows }
                     <label>{ "Automatic failover" }
                         <select aria-label="Automatic failover" onchange={on_select(d, |v| vec![ScriptAction::SetFailover { on: v == "on" }])}>
-                            <option value="" selected=true>{ "—" }</option><option value="on">{ "on" }</option><option value="off">{ "off" }</option>
+                            { now(current.as_ref().map_or("—".into(), |c| if c.failover { "on".into() } else { "off".into() })) }<option value="on">{ "on" }</option><option value="off">{ "off" }</option>
                         </select>
                     </label>
                     <label>{ "Failover timeout" }
                         <select aria-label="Failover timeout" onchange={on_select(d, |v| vec![ScriptAction::SetFailoverTimeout { timeout_ms: v.parse().unwrap_or(300) }])}>
-                            <option value="" selected=true>{ "—" }</option><option value="60">{ "60 ms" }</option><option value="300">{ "300 ms" }</option>
+                            { now(current.as_ref().map_or("—".into(), |c| format!("{} ms", c.failover_timeout_ms))) }<option value="60">{ "60 ms" }</option><option value="300">{ "300 ms" }</option>
                             <option value="1000">{ "1 s" }</option><option value="3000">{ "3 s" }</option>
                         </select>
                     </label>
                     <label>{ "Fencing (epochs + lease)" }
                         <select aria-label="Fencing" onchange={on_select(d, |v| vec![ScriptAction::SetFencing { on: v == "on" }])}>
-                            <option value="" selected=true>{ "—" }</option><option value="on">{ "on" }</option><option value="off">{ "off: split-brain teaching mode" }</option>
+                            { now(current.as_ref().map_or("—".into(), |c| if c.fencing { "on".into() } else { "off".into() })) }<option value="on">{ "on" }</option><option value="off">{ "off: split-brain teaching mode" }</option>
                         </select>
                     </label>
                 }
