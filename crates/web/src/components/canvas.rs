@@ -77,10 +77,10 @@ pub fn canvas(props: &CanvasProps) -> Html {
                 <text x={((ZONE_X + 992) / 2).to_string()} y="36">{ "partition zone" }</text>
                 <text class="zone-hint" x={((ZONE_X + 992) / 2).to_string()} y="56">{ "drop nodes here to cut them off" }</text>
             </g>
-            { for links }
             { for clients }
-            { for messages }
             { for nodes }
+            { for links }
+            { for messages }
         </svg>
     }
 }
@@ -105,11 +105,19 @@ fn link_html(cluster: &ClusterView, link: &LinkView, dispatch: &Callback<Action>
         }
     });
     let (mx, my) = ((a.x_px + b.x_px) / 2, (a.y_px + b.y_px) / 2);
+    // Links are drawn after the nodes (so Tab reaches nodes first), from
+    // circle edge to circle edge so they never cover a node.
+    let (dx, dy) = (f64::from(b.x_px - a.x_px), f64::from(b.y_px - a.y_px));
+    let len = dx.hypot(dy).max(1.0);
+    let r = f64::from(NODE_RADIUS).min(len / 2.0);
+    let (ox, oy) = ((dx * r / len).round() as i32, (dy * r / len).round() as i32);
+    let (x1, y1, x2, y2) =
+        ((a.x_px + ox).to_string(), (a.y_px + oy).to_string(), (b.x_px - ox).to_string(), (b.y_px - oy).to_string());
     Some(html! {
         <g class={classes!("link", link.cut.then_some("cut"))} role="button" tabindex="0" aria-label={label}
             aria-pressed={link.cut.to_string()} {onclick} {onkeydown}>
-            <line class="link-hit" x1={a.x_px.to_string()} y1={a.y_px.to_string()} x2={b.x_px.to_string()} y2={b.y_px.to_string()} />
-            <line class="link-line" x1={a.x_px.to_string()} y1={a.y_px.to_string()} x2={b.x_px.to_string()} y2={b.y_px.to_string()} />
+            <line class="link-hit" x1={x1.clone()} y1={y1.clone()} x2={x2.clone()} y2={y2.clone()} />
+            <line class="link-line" {x1} {y1} {x2} {y2} />
             <text class="link-latency" x={mx.to_string()} y={(my - 8).to_string()}>
                 { if link.cut { "✂ cut".to_string() } else { format!("{} ms", link.latency_ms) } }
             </text>
