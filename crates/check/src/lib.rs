@@ -52,14 +52,19 @@ pub struct CheckInput {
 
 /// Runs every checker; anomalies come by kind, then in time order.
 pub fn check_all(input: &CheckInput) -> Vec<Anomaly> {
-    let h = &input.history;
-    let mut out = stale_reads(h);
-    out.extend(read_your_writes(h));
-    out.extend(monotonic_reads(h));
-    out.extend(split_brain(h, &input.roles));
-    if let Some(state) = &input.final_state {
-        out.extend(lost_writes(h, state));
-        out.extend(divergence(h, state));
+    check_parts(&input.history, &input.roles, input.final_state.as_ref())
+}
+
+/// As [`check_all`], on borrowed parts, so a caller that already holds the
+/// history (the page, every few frames) need not copy it.
+pub fn check_parts(history: &History, roles: &[RoleEvent], final_state: Option<&FinalState>) -> Vec<Anomaly> {
+    let mut out = stale_reads(history);
+    out.extend(read_your_writes(history));
+    out.extend(monotonic_reads(history));
+    out.extend(split_brain(history, roles));
+    if let Some(state) = final_state {
+        out.extend(lost_writes(history, state));
+        out.extend(divergence(history, state));
     }
     out.sort_by_key(|a| (a.kind, a.at_us));
     out

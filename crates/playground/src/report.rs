@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use check::{check_all, count_by_kind, Anomaly, CheckInput, FinalState};
+use check::{check_parts, count_by_kind, Anomaly, FinalState};
 use serde::{Deserialize, Serialize};
 use sim::{Micros, NodeStatus, OpKind, Outcome};
 
@@ -123,8 +123,7 @@ pub fn anomalies(session: &Session) -> Vec<Anomaly> {
             .map(|n| (n.id, n.kv))
             .collect(),
     });
-    let input = CheckInput { history: engine.history().clone(), roles: session.roles().to_vec(), final_state };
-    check_all(&input)
+    check_parts(engine.history(), session.roles(), final_state.as_ref())
 }
 
 impl Report {

@@ -32,6 +32,8 @@ pub const DEFAULT_SPEED_INDEX: usize = 4;
 pub const FRAME_VIRTUAL_US_MAX: u64 = 100_000;
 /// Frames longer than this (tab in background) are treated as this long.
 pub const FRAME_REAL_MS_MAX: f64 = 100.0;
+/// While playing, checkers re-run at most this often (real milliseconds).
+pub const CHECK_EVERY_REAL_MS: f64 = 500.0;
 /// The canvas's partition zone starts at this x (canvas units).
 pub const ZONE_X: i32 = 790;
 
@@ -68,6 +70,9 @@ pub struct State {
     /// What the checkers found, recomputed when time moves by more than a step.
     pub anomalies: Rc<Vec<Anomaly>>,
     pub anomalies_at_us: Option<u64>,
+    /// Real time (ms) of the last re-check while playing: checks cost grows
+    /// with the history, so playing re-checks at most every `CHECK_EVERY_REAL_MS`.
+    pub anomalies_real_ms: Option<f64>,
     pub preset: String,
     pub share_link: Option<String>,
     pub embed: bool,
@@ -157,6 +162,7 @@ impl State {
             highlighted_ops: Vec::new(),
             anomalies: Rc::new(Vec::new()),
             anomalies_at_us: None,
+            anomalies_real_ms: None,
             preset: preset.to_string(),
             share_link: None,
             embed: false,

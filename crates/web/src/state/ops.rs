@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use playground::{report, ScriptAction};
 
-use super::{Notice, State, FRAME_REAL_MS_MAX, FRAME_VIRTUAL_US_MAX, SPEEDS, ZONE_X};
+use super::{Notice, State, CHECK_EVERY_REAL_MS, FRAME_REAL_MS_MAX, FRAME_VIRTUAL_US_MAX, SPEEDS, ZONE_X};
 
 impl State {
     pub(super) fn changed(&mut self) {
@@ -67,7 +67,10 @@ impl State {
             self.playing = false;
         }
         self.version += 1;
-        self.refresh_anomalies(false);
+        if self.anomalies_real_ms.is_none_or(|t| now_ms - t >= CHECK_EVERY_REAL_MS) {
+            self.anomalies_real_ms = Some(now_ms);
+            self.refresh_anomalies(false);
+        }
     }
 
     pub(super) fn toggle_link(&mut self, from: String, to: String) {
