@@ -146,12 +146,15 @@ pub fn node_states(session: &Session) -> Vec<NodeState> {
                 kv: BTreeMap::new(),
             };
             if let Some(n) = engine.single_leader().and_then(|s| s.node(id)) {
-                let v = n.view();
-                (st.role, st.epoch, st.leader) = (Some(v.role), v.epoch, v.leader);
-                (st.last_index, st.commit_index, st.applied_index, st.lag_entries) =
-                    (v.last_index, v.commit_index, v.applied_index, v.lag_entries);
-                st.fenced = v.role == sim::Role::Leader && n.settings().fencing && !v.lease_valid;
-                st.kv = v.kv;
+                // Accessors, not `view()`: this runs every frame, and a view
+                // copies the node's whole log.
+                let leading = n.role() == sim::Role::Leader;
+                (st.role, st.epoch, st.leader) = (Some(n.role()), n.epoch(), n.leader());
+                (st.last_index, st.commit_index, st.applied_index) =
+                    (n.log().last_index(), n.commit_index(), n.applied_index());
+                st.lag_entries = if leading { 0 } else { n.lag_entries() };
+                st.fenced = leading && n.settings().fencing && !n.lease_valid();
+                st.kv = n.kv();
             } else if let Some(n) = engine.register().and_then(|s| s.node(id)) {
                 st.role = Some(sim::Role::Replica);
                 st.kv = n.map.clone();
