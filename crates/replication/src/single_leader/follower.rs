@@ -56,19 +56,27 @@ impl SingleLeaderNode {
         ctx.send(to, msg);
     }
 
+    /// Accepts `from` as leader of `epoch`, or, if that epoch is stale,
+    /// answers with ours (so the stale leader steps down) and returns false.
+    fn admit_leader(&mut self, from: NodeId, epoch: u64, sent_at_us: i64, ctx: &mut Ctx<'_>) -> bool {
+        if epoch < self.epoch {
+            let hint_index = self.log.last_index();
+            self.reply_append(from, Verdict::Retry { hint_index }, sent_at_us, ctx);
+            return false;
+        }
+        self.observe_epoch(epoch, ctx);
+        self.accept_leader(from, sent_at_us, ctx);
+        true
+    }
+
     pub(super) fn on_append(&mut self, from: NodeId, msg: Msg, ctx: &mut Ctx<'_>) {
         let Msg::Append { epoch, prev_index, prev_epoch, entries, commit_index, leader_last_index, sent_at_us } = msg
         else {
             return;
         };
-        if epoch < self.epoch {
-            // A stale leader: the reply carries our epoch, so it steps down.
-            let hint_index = self.log.last_index();
-            self.reply_append(from, Verdict::Retry { hint_index }, sent_at_us, ctx);
+        if !self.admit_leader(from, epoch, sent_at_us, ctx) {
             return;
         }
-        self.observe_epoch(epoch, ctx);
-        self.accept_leader(from, sent_at_us, ctx);
         self.leader_last_index = leader_last_index;
         let verdict = self.merge(epoch, prev_index, prev_epoch, entries, leader_last_index, ctx);
         if let Verdict::Ok { match_index } = verdict {
@@ -168,13 +176,9 @@ impl SingleLeaderNode {
         sent_at_us: i64,
         ctx: &mut Ctx<'_>,
     ) {
-        if epoch < self.epoch {
-            let hint_index = self.log.last_index();
-            self.reply_append(from, Verdict::Retry { hint_index }, sent_at_us, ctx);
+        if !self.admit_leader(from, epoch, sent_at_us, ctx) {
             return;
         }
-        self.observe_epoch(epoch, ctx);
-        self.accept_leader(from, sent_at_us, ctx);
         if snapshot.index < self.log.base_index() {
             let hint_index = self.log.last_index();
             self.reply_append(from, Verdict::Retry { hint_index }, sent_at_us, ctx);
