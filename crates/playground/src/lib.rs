@@ -8,6 +8,7 @@
 
 pub mod compile;
 mod engine;
+pub mod judge;
 pub mod panels;
 pub mod presets;
 pub mod protocol;

@@ -23,6 +23,7 @@ use thiserror::Error;
 
 use crate::compile::{self, Names};
 use crate::engine::Engine;
+use crate::judge::Judge;
 use crate::protocol::{self, ProtocolSpec};
 use crate::samples::Samples;
 use crate::scenario::{Scenario, ScenarioError};
@@ -52,6 +53,8 @@ pub struct Session {
     roles_seen_seq: u64,
     /// Script items the kernel refused while replaying (e.g. restarting a node that is up).
     warnings: Vec<String>,
+    /// The checkers, fed as the run goes.
+    judge: Judge,
 }
 
 fn timeline<P: sim::Protocol>(
@@ -88,8 +91,10 @@ impl Session {
                 Engine::SingleLeader(timeline(protocol, &scenario, &mut names, protocol::single_leader_commands)?)
             }
         };
+        let judge = Judge::new(names.for_checks());
         let mut session = Session {
             scenario,
+            judge,
             names,
             engine,
             samples: Samples::default(),
@@ -147,7 +152,7 @@ impl Session {
     pub fn advance_to(&mut self, t_us: Micros) -> Result<(), SessionError> {
         let target = t_us.min(self.end_us());
         loop {
-            let due = self.samples.next_due_us();
+            let due = self.samples.next_due_us().min(self.judge.next_tick_us());
             let step_to = due.min(target);
             if step_to < self.now_us() {
                 return Ok(());
@@ -191,6 +196,7 @@ impl Session {
             self.samples.truncate_after(t_us);
             self.roles.retain(|r| r.at_us <= t_us);
             self.roles_seen_seq = self.engine.trace_total();
+            self.judge.rewind(t_us);
             self.after_advance();
         }
         self.advance_to(t_us)
@@ -206,6 +212,9 @@ impl Session {
         candidate.validate()?;
         let mut names = self.names.clone();
         self.engine.intervene(&action, &mut names)?;
+        if names != self.names {
+            self.judge.set_names(names.for_checks());
+        }
         self.names = names;
         self.scenario = candidate;
         self.after_advance();
@@ -226,6 +235,11 @@ impl Session {
                 }
             }
         }
+    }
+
+    /// Every client operation so far.
+    pub fn history(&self) -> &sim::History {
+        self.engine.history()
     }
 
     /// The running hash of every trace event so far.
@@ -263,5 +277,12 @@ impl Session {
         if now >= self.samples.next_due_us() {
             self.samples.push(now, self.engine.sample());
         }
+        let end_us = self.end_us();
+        self.judge.after_advance(&self.engine, &self.scenario.script, end_us);
+    }
+
+    /// The checkers' state: history checks so far, lost writes, convergence.
+    pub fn judge(&self) -> &Judge {
+        &self.judge
     }
 }
