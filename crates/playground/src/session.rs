@@ -72,6 +72,39 @@ fn timeline<P: sim::Protocol>(
     Ok(Timeline::new(protocol, compile::sim_config(s)?, script)?)
 }
 
+/// A kernel message with its node and client indices (`n2`, `c1`) replaced
+/// by the scenario's own ids, so a person reads the names they wrote.
+pub fn in_scenario_words(text: &str, names: &Names) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        let index = |prefix: char| {
+            word.strip_prefix(prefix)
+                .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))?
+                .parse::<u32>()
+                .ok()?
+                .checked_sub(1)
+        };
+        let named = match (index('n'), index('c')) {
+            (Some(i), _) => names.nodes.get(i as usize),
+            (_, Some(i)) => names.clients.get(i as usize),
+            _ => None,
+        };
+        out.push_str(named.map_or(word.as_str(), String::as_str));
+        word.clear();
+    };
+    for ch in text.chars() {
+        if ch.is_alphanumeric() {
+            word.push(ch);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(ch);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
 impl Session {
     /// Starts a scenario at time 0.
     pub fn new(scenario: Scenario) -> Result<Session, SessionError> {
@@ -164,7 +197,7 @@ impl Session {
                     | SimError::UnknownNode { .. }
                     | SimError::ClientQueueFull { .. }),
                 ) => {
-                    self.warnings.push(e.to_string());
+                    self.warnings.push(in_scenario_words(&e.to_string(), &self.names));
                     continue;
                 }
                 Err(e) => return Err(e.into()),

@@ -113,3 +113,38 @@ fn anomaly_texts_use_the_scenarios_own_ids() {
         assert!(!a.explanation.contains(".000 ms"), "{}", a.explanation);
     }
 }
+
+/// Kernel messages (a refused script item) name the scenario's nodes.
+#[test]
+fn kernel_messages_are_put_in_the_scenarios_words() {
+    let names = playground::compile::Names { nodes: vec!["east".into(), "west".into()], clients: vec!["u".into()] };
+    assert_eq!(
+        playground::session::in_scenario_words("restart n2 refused: n2 is up; c1 waits (n9 unknown)", &names),
+        "restart west refused: west is up; u waits (n9 unknown)"
+    );
+}
+
+/// What is judged at time t does not depend on how the session got there:
+/// one straight run, small steps, or a seek back from the end.
+#[test]
+fn judgements_at_a_time_are_the_same_however_it_was_reached() {
+    let s = scenario("split-brain-shared-keys.json");
+    for t_us in [2_600_000, 5_000_000, 8_000_000] {
+        let mut straight = Session::new(s.clone()).expect("valid");
+        straight.advance_to(t_us).expect("runs");
+        let mut stepped = Session::new(s.clone()).expect("valid");
+        let mut now = 0;
+        while now < t_us {
+            now = (now + 7_000).min(t_us);
+            stepped.advance_to(now).expect("runs");
+        }
+        let mut back = Session::new(s.clone()).expect("valid");
+        back.run_to_end().expect("runs");
+        back.seek(1_000_000).expect("seeks");
+        back.seek(t_us).expect("seeks");
+        let expected = straight.report();
+        assert_eq!(stepped.report().anomalies, expected.anomalies, "stepped to {t_us}");
+        assert_eq!(back.report().anomalies, expected.anomalies, "seeked to {t_us}");
+        assert_eq!(back.report().convergence, expected.convergence, "seeked to {t_us}");
+    }
+}
