@@ -422,6 +422,6 @@ fn an_answer_seen_before_its_question_breaks_consistent_prefix() {
     assert_eq!(ops_of(&found), vec![vec![4, 0, 3]]);
     assert_eq!(
         found[0].explanation,
-        "c3 read question from n3 and got nothing, but it had already seen \"because\" (op 3), which was written after op 0 (question = \"why?\") had been seen: an answer before its question"
+        "c3 read question from n3 and got nothing, but its earlier read (op 3) had shown \"because\", which was written after op 0 (question = \"why?\") had been seen: an answer before its question"
     );
 }
