@@ -37,7 +37,7 @@ pub fn print_human(r: &Report, scenario_arg: &str) {
     if !changes.is_empty() {
         println!("  leaders: {}", changes.join(", "));
     }
-    println!("  without a leader: {} ms; with two or more: {} ms", r.leaderless_ms, r.multi_leader_ms);
+    println!("  without a leader: {} ms; with two or more: {} ms", r.no_leader_ms, r.two_leaders_ms);
     println!("  lost acknowledged writes: {}", r.lost_writes);
     if r.anomalies.is_empty() {
         println!("  anomalies: none");

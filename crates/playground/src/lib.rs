@@ -8,6 +8,7 @@
 
 pub mod compile;
 mod engine;
+pub mod family;
 pub mod panels;
 pub mod presets;
 pub mod protocol;

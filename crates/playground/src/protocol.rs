@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use sim::NodeId;
 
 use crate::compile::Names;
+use crate::family::needs_protocol;
 use crate::scenario::{Scenario, ScenarioError};
 use crate::script::ScriptAction;
 
@@ -24,6 +25,16 @@ pub enum ProtocolSpec {
     Register,
     /// One leader orders all writes; followers apply its log (claims C1–C12).
     SingleLeader(SingleLeaderSpec),
+}
+
+impl ProtocolSpec {
+    /// The section's name, as [`ScriptAction::family`] names protocols.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ProtocolSpec::Register => "register",
+            ProtocolSpec::SingleLeader(_) => "single_leader",
+        }
+    }
 }
 
 impl Default for ProtocolSpec {
@@ -127,11 +138,8 @@ pub fn validate(s: &Scenario) -> Result<(), ScenarioError> {
         }
     }
     for (i, entry) in s.script.iter().enumerate() {
-        if entry.action.is_single_leader_only() && !matches!(s.protocol, ProtocolSpec::SingleLeader(_)) {
-            return Err(ScenarioError::invalid(
-                format!("script[{i}].action"),
-                format!("\"{}\" needs the single_leader protocol", entry.action.describe()),
-            ));
+        if entry.action.family().is_some_and(|f| f != s.protocol.name()) {
+            return Err(ScenarioError::invalid(format!("script[{i}].action"), needs_protocol(&entry.action)));
         }
     }
     Ok(())
@@ -158,8 +166,6 @@ pub fn single_leader_commands(
         }
         ScriptAction::SetFencing { on } => all(SingleLeaderCommand::SetFencing { on: *on }),
         ScriptAction::SetApplyDelay { delay_us } => all(SingleLeaderCommand::SetApplyDelay { delay_us: *delay_us }),
-        other => {
-            Err(ScenarioError::invalid("script", format!("\"{}\" is not a single-leader command", other.describe())))
-        }
+        other => Err(ScenarioError::invalid("action", needs_protocol(other))),
     }
 }

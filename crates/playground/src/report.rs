@@ -71,8 +71,10 @@ pub struct Report {
     pub lag: Vec<LagReport>,
     /// Every time a node became leader (the first election included).
     pub leader_changes: Vec<Failover>,
-    pub leaderless_ms: u64,
-    pub multi_leader_ms: u64,
+    /// Time (by samples) during which no up node was leader.
+    pub no_leader_ms: u64,
+    /// Time (by samples) during which two or more up nodes were leader.
+    pub two_leaders_ms: u64,
     pub anomalies: Vec<Anomaly>,
     /// Anomalies per kind name, e.g. `"lost acknowledged write": 3`.
     pub anomaly_counts: BTreeMap<String, usize>,
@@ -120,7 +122,7 @@ pub fn anomalies(session: &Session) -> Vec<Anomaly> {
         nodes: crate::view::node_states(session)
             .into_iter()
             .filter(|n| n.status == NodeStatus::Up)
-            .map(|n| (n.id, n.kv))
+            .map(|n| (n.id, replication::view::single_values(&n.kv)))
             .collect(),
     });
     check_parts(engine.history(), session.roles(), final_state.as_ref())
@@ -139,7 +141,7 @@ impl Report {
                 id: names.node_name(n.id).to_string(),
                 status: status_word(n.status).to_string(),
                 role: n.role.map_or("-".to_string(), |r| format!("{r:?}").to_lowercase()),
-                epoch: n.epoch,
+                epoch: n.epoch.unwrap_or(0),
                 last_index: n.last_index,
                 applied_index: n.applied_index,
                 keys: n.kv.len(),
@@ -160,8 +162,8 @@ impl Report {
             nodes,
             lag: lag_reports(session),
             leader_changes: leader_changes(session),
-            leaderless_ms: session.samples().leaderless_us() / 1_000,
-            multi_leader_ms: session.samples().multi_leader_us() / 1_000,
+            no_leader_ms: session.samples().no_leader_us() / 1_000,
+            two_leaders_ms: session.samples().two_leaders_us() / 1_000,
             anomalies,
             anomaly_counts,
             lost_writes,

@@ -152,19 +152,26 @@ impl ScriptAction {
         }
     }
 
-    /// True for actions only the single-leader protocol understands.
-    pub fn is_single_leader_only(&self) -> bool {
-        matches!(
-            self,
+    /// The protocol (its scenario section name) an action belongs to, or
+    /// `None` for actions every protocol understands.
+    pub fn family(&self) -> Option<&'static str> {
+        match self {
             ScriptAction::Promote(_)
-                | ScriptAction::SetFollowerMode { .. }
-                | ScriptAction::SetDefaultMode { .. }
-                | ScriptAction::SetSemiSyncK { .. }
-                | ScriptAction::SetFailover { .. }
-                | ScriptAction::SetFailoverTimeout { .. }
-                | ScriptAction::SetFencing { .. }
-                | ScriptAction::SetApplyDelay { .. }
-        )
+            | ScriptAction::SetFollowerMode { .. }
+            | ScriptAction::SetDefaultMode { .. }
+            | ScriptAction::SetSemiSyncK { .. }
+            | ScriptAction::SetFailover { .. }
+            | ScriptAction::SetFailoverTimeout { .. }
+            | ScriptAction::SetFencing { .. }
+            | ScriptAction::SetApplyDelay { .. } => Some("single_leader"),
+            _ => None,
+        }
+    }
+
+    /// True for a protocol setting: every node that is up takes it, and a
+    /// crashed node keeps its own until it restarts.
+    pub fn is_setting(&self) -> bool {
+        self.family().is_some() && !matches!(self, ScriptAction::Promote(_))
     }
 
     /// True for faults the timeline marks (crashes, partitions, cuts, skews, pauses).

@@ -16,14 +16,11 @@
 //! ```
 
 use check::RoleEvent;
-use replication::single_leader::SingleLeader;
-use sim::testkit::Register;
-use sim::{Intervention, Micros, NodeEvent, SimError, Timeline, TraceEvent};
+use sim::{Micros, NodeEvent, SimError, TraceEvent};
 use thiserror::Error;
 
-use crate::compile::{self, Names};
+use crate::compile::Names;
 use crate::engine::Engine;
-use crate::protocol::{self, ProtocolSpec};
 use crate::samples::Samples;
 use crate::scenario::{Scenario, ScenarioError};
 use crate::script::{ScriptAction, ScriptEntry};
@@ -54,40 +51,12 @@ pub struct Session {
     warnings: Vec<String>,
 }
 
-fn timeline<P: sim::Protocol>(
-    protocol: P,
-    s: &Scenario,
-    names: &mut Names,
-    command: impl Fn(&ScriptAction, &Names) -> Result<Vec<(sim::NodeId, sim::engine::Cmd<P>)>, ScenarioError>,
-) -> Result<Timeline<P>, SessionError> {
-    let mut script = Vec::new();
-    for (i, entry) in s.script.iter().enumerate() {
-        let actions = compile::actions(&entry.action, names, &command)
-            .map_err(|e| ScenarioError::invalid(format!("script[{i}].action"), e.to_string()))?;
-        script.extend(actions.into_iter().map(|action| Intervention { at_us: entry.at_us, action }));
-    }
-    Ok(Timeline::new(protocol, compile::sim_config(s)?, script)?)
-}
-
 impl Session {
     /// Starts a scenario at time 0.
     pub fn new(scenario: Scenario) -> Result<Session, SessionError> {
         scenario.validate()?;
         let mut names = Names::of(&scenario);
-        let engine = match &scenario.protocol {
-            ProtocolSpec::Register => {
-                Engine::Register(timeline(Register::default(), &scenario, &mut names, |a, _| {
-                    Err(ScenarioError::invalid(
-                        "script",
-                        format!("\"{}\" needs the single_leader protocol", a.describe()),
-                    ))
-                })?)
-            }
-            ProtocolSpec::SingleLeader(spec) => {
-                let protocol = SingleLeader::new(spec.settings(&Names::of(&scenario))?);
-                Engine::SingleLeader(timeline(protocol, &scenario, &mut names, protocol::single_leader_commands)?)
-            }
-        };
+        let engine = Engine::build(&scenario, &mut names)?;
         let mut session = Session {
             scenario,
             names,

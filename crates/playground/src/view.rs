@@ -5,8 +5,7 @@
 //! [`node_states`] gives each node's log and key-value state for panels and
 //! the report. The web crate renders these; it never reads the kernel.
 
-use std::collections::BTreeMap;
-
+use replication::view::{SiblingMap, StoreSummary};
 use serde::{Deserialize, Serialize};
 use sim::{NodeId, NodeStatus};
 
@@ -105,59 +104,70 @@ pub fn circle_position(i: usize, n: usize) -> (i32, i32) {
     (CANVAS_WIDTH / 2 + c * 260 / 1000, CANVAS_HEIGHT / 2 - s * 260 / 1000)
 }
 
-/// A node's state for panels and reports.
+/// A node's state for panels and reports: the neutral [`ReplicaView`] of
+/// its protocol plus what the kernel knows (status, clock skew).
+///
+/// [`ReplicaView`]: replication::view::ReplicaView
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NodeState {
     pub id: NodeId,
     pub status: NodeStatus,
     /// `None` while crashed.
     pub role: Option<sim::Role>,
-    pub epoch: u64,
+    /// `None` while crashed, or in a family without epochs.
+    pub epoch: Option<u64>,
     pub leader: Option<NodeId>,
+    /// The log or version store in figures; `None` while crashed.
+    pub store: Option<StoreSummary>,
     pub last_index: u64,
     pub commit_index: u64,
     pub applied_index: u64,
     pub lag_entries: u64,
+    /// Writes waiting for acks, hints, forwarding queues.
+    pub pending: u64,
+    pub conflicts_resolved: u64,
     /// A leader whose fencing lease ran out.
     pub fenced: bool,
-    pub kv: BTreeMap<String, String>,
+    /// The node's clock minus true time, in milliseconds.
+    pub clock_skew_ms: i64,
+    /// Each key's value, or its siblings.
+    pub kv: SiblingMap,
 }
 
 /// Every node's state now.
 pub fn node_states(session: &Session) -> Vec<NodeState> {
     let engine = session.engine();
+    let now = session.now_us() as i64;
     engine
         .nodes()
         .into_iter()
         .filter(|&id| engine.status(id) != NodeStatus::Removed)
         .map(|id| {
-            let status = engine.status(id);
             let mut st = NodeState {
                 id,
-                status,
+                status: engine.status(id),
                 role: None,
-                epoch: 0,
+                epoch: None,
                 leader: None,
+                store: None,
                 last_index: 0,
                 commit_index: 0,
                 applied_index: 0,
                 lag_entries: 0,
+                pending: 0,
+                conflicts_resolved: 0,
                 fenced: false,
-                kv: BTreeMap::new(),
+                clock_skew_ms: engine.local_time_us(id).map_or(0, |t| (t - now) / 1_000),
+                kv: SiblingMap::new(),
             };
-            if let Some(n) = engine.single_leader().and_then(|s| s.node(id)) {
-                // Accessors, not `view()`: this runs every frame, and a view
-                // copies the node's whole log.
-                let leading = n.role() == sim::Role::Leader;
-                (st.role, st.epoch, st.leader) = (Some(n.role()), n.epoch(), n.leader());
-                (st.last_index, st.commit_index, st.applied_index) =
-                    (n.log().last_index(), n.commit_index(), n.applied_index());
-                st.lag_entries = if leading { 0 } else { n.lag_entries() };
-                st.fenced = leading && n.settings().fencing && !n.lease_valid();
-                st.kv = n.kv();
-            } else if let Some(n) = engine.register().and_then(|s| s.node(id)) {
-                st.role = Some(sim::Role::Replica);
-                st.kv = n.map.clone();
+            if let Some(n) = engine.node(id) {
+                let store = n.store();
+                (st.last_index, st.commit_index, st.applied_index) = store.positions();
+                (st.role, st.epoch, st.leader, st.store) = (Some(n.role()), n.epoch(), n.leader(), Some(store));
+                (st.lag_entries, st.pending, st.conflicts_resolved) =
+                    (n.lag_entries(), n.pending(), n.conflicts_resolved());
+                st.fenced = n.fenced();
+                st.kv = n.kv_siblings();
             }
             st
         })
@@ -192,7 +202,7 @@ impl ClusterView {
                 NodeView {
                     id,
                     role,
-                    epoch: st.epoch,
+                    epoch: st.epoch.unwrap_or(0),
                     lag_entries: leader_lag.iter().find(|l| l.node == st.id).map_or(st.lag_entries, |l| l.lag_entries),
                     fenced: st.fenced,
                     x_px: spec.and_then(|s| s.x).unwrap_or(cx),

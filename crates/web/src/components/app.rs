@@ -51,7 +51,6 @@ pub fn app() -> Html {
     let selected_detail = state.selected.as_deref().and_then(|id| panels::node_detail(&session, id));
     let menu_node = state.selected.as_deref().filter(|_| state.menu_open).and_then(|id| cluster.node(id).cloned());
     let scenario = session.scenario();
-    let single_leader = matches!(scenario.protocol, playground::ProtocolSpec::SingleLeader(_));
     let on_preset = {
         let d = dispatch.clone();
         Callback::from(move |e: Event| {
@@ -118,7 +117,7 @@ pub fn app() -> Html {
                         <LagPanel series={panels::lag_series(&session, LAG_WINDOW_US)} now_us={session.now_us()} window_us={LAG_WINDOW_US} />
                         <ClientsPanel clients={clients.clone()} nodes={node_ids.clone()} ops={panels::recent_ops(&session, &state.anomalies)}
                             highlighted={state.highlighted_ops.clone()} dispatch={dispatch.clone()} />
-                        <SettingsPanel current={panels::settings_view(&session)} nodes={node_ids} clients={clients.iter().map(|c| c.id.clone()).collect::<Vec<_>>()} {single_leader} dispatch={dispatch.clone()} />
+                        <SettingsPanel current={panels::settings_view(&session)} nodes={node_ids} clients={clients.iter().map(|c| c.id.clone()).collect::<Vec<_>>()} dispatch={dispatch.clone()} />
                     </aside>
                 }
             </main>
