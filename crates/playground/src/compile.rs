@@ -121,6 +121,7 @@ fn workload(w: &WorkloadSpec) -> Workload {
         keys: w.keys.clone(),
         start_us: w.start_ms * US_PER_MS,
         stop_us: w.stop_ms.map(|ms| ms * US_PER_MS),
+        updates: w.updates,
     }
 }
 
@@ -186,6 +187,17 @@ pub fn actions<C>(
         }
         ScriptAction::Incr { client, key, by } => {
             one(Action::Invoke { client: names.client(client)?, kind: OpKind::Incr { key: key.clone(), by: *by } })
+        }
+        ScriptAction::SetAdd { client, key, elem } => one(Action::Invoke {
+            client: names.client(client)?,
+            kind: OpKind::SetAdd { key: key.clone(), elem: elem.clone() },
+        }),
+        ScriptAction::SetRemove { client, key, elem } => one(Action::Invoke {
+            client: names.client(client)?,
+            kind: OpKind::SetRemove { key: key.clone(), elem: elem.clone() },
+        }),
+        ScriptAction::DecrIfPositive { client, key } => {
+            one(Action::Invoke { client: names.client(client)?, kind: OpKind::DecrIfPositive { key: key.clone() } })
         }
         ScriptAction::SetWorkload { client, workload: w } => {
             one(Action::SetWorkload { client: names.client(client)?, workload: w.as_ref().map(workload) })

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use check::{Anomaly, AnomalyKind};
 use serde::{Deserialize, Serialize};
-use sim::{Micros, MsgKind, NodeStatus, OpKind, Outcome};
+use sim::{Micros, MsgKind, NodeStatus, Outcome};
 
 use crate::session::Session;
 
@@ -146,11 +146,7 @@ pub fn recent_ops(session: &Session, anomalies: &[Anomaly]) -> Vec<OpView> {
         .rev()
         .take(RECENT_OPS_SHOWN_MAX)
         .map(|r| {
-            let what = match &r.kind {
-                OpKind::Read { key } => format!("read {key}"),
-                OpKind::Write { key, value } => format!("write {key} = {value}"),
-                OpKind::Incr { key, by } => format!("add {by} to {key}"),
-            };
+            let what = r.kind.describe();
             let (text, verdict) = match &r.outcome {
                 None => (format!("{what} …"), Verdict::Pending),
                 Some(Outcome::Ok { values }) if r.kind.is_read() => {

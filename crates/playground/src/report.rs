@@ -204,6 +204,28 @@ fn leader_changes(session: &Session) -> Vec<Failover> {
         .collect()
 }
 
+/// Every operation in one line, in invocation order:
+/// `"c1: write x = a → ok"`, `"c2: sell one stock if in stock → fail: out of stock: stock is 0"`.
+pub fn history_outcomes(session: &Session) -> Vec<String> {
+    let names = session.names();
+    session
+        .engine()
+        .history()
+        .ops
+        .iter()
+        .map(|r| {
+            let outcome = match &r.outcome {
+                None => "pending".to_string(),
+                Some(Outcome::Ok { values }) if r.kind.is_read() => format!("ok {values:?}"),
+                Some(Outcome::Ok { .. }) => "ok".to_string(),
+                Some(Outcome::Fail { reason }) => format!("fail: {reason}"),
+                Some(Outcome::Info { reason }) => format!("info: {reason}"),
+            };
+            format!("{}: {} → {outcome}", names.client_name(r.client), r.kind.describe())
+        })
+        .collect()
+}
+
 impl Session {
     /// The report of this session at its current time.
     pub fn report(&self) -> Report {

@@ -73,6 +73,23 @@ pub enum ScriptAction {
         key: String,
         by: i64,
     },
+    /// Add an element to a set.
+    SetAdd {
+        client: String,
+        key: String,
+        elem: String,
+    },
+    /// Remove an element from a set.
+    SetRemove {
+        client: String,
+        key: String,
+        elem: String,
+    },
+    /// "Sell one if stock > 0": fails with "out of stock" at 0.
+    DecrIfPositive {
+        client: String,
+        key: String,
+    },
     SetWorkload {
         client: String,
         workload: Option<WorkloadSpec>,
@@ -137,6 +154,9 @@ impl ScriptAction {
             ScriptAction::Write { client, key, value } => format!("{client} writes {key} = {value}"),
             ScriptAction::Read { client, key } => format!("{client} reads {key}"),
             ScriptAction::Incr { client, key, by } => format!("{client} adds {by} to {key}"),
+            ScriptAction::SetAdd { client, key, elem } => format!("{client} adds {elem} to set {key}"),
+            ScriptAction::SetRemove { client, key, elem } => format!("{client} removes {elem} from set {key}"),
+            ScriptAction::DecrIfPositive { client, key } => format!("{client} sells one {key} if in stock"),
             ScriptAction::SetWorkload { client, workload: Some(w) } => format!("{client} runs {} ops/s", w.rate_per_s),
             ScriptAction::SetWorkload { client, workload: None } => format!("{client} stops its workload"),
             ScriptAction::SetClientNode { client, node } => format!("{client} talks to {node}"),

@@ -237,11 +237,35 @@ pub struct Workload {
     pub start_us: Micros,
     /// No ticks at or after this time.
     pub stop_us: Option<Micros>,
+    /// What the non-read operations are.
+    pub updates: UpdateKind,
+}
+
+/// The update a workload issues when it does not read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UpdateKind {
+    /// A write of a unique value `"{client}:{seq}"`.
+    #[default]
+    Write,
+    /// Add 1 to a counter.
+    Incr,
+    /// Add a unique element `"{client}:{seq}"` to a set.
+    SetAdd,
+    /// Sell one if in stock.
+    DecrIfPositive,
 }
 
 impl Default for Workload {
     fn default() -> Self {
-        Workload { rate_per_s: 100, read_ppm: 500_000, keys: vec!["x".into()], start_us: 0, stop_us: None }
+        Workload {
+            rate_per_s: 100,
+            read_ppm: 500_000,
+            keys: vec!["x".into()],
+            start_us: 0,
+            stop_us: None,
+            updates: UpdateKind::Write,
+        }
     }
 }
 

@@ -37,9 +37,11 @@ pub mod trace;
 mod tracehash;
 
 pub use action::Action;
-pub use client::{OpKind, Outcome, ReadPolicy, Reply, Request};
+pub use client::{single_value_update, OpKind, Outcome, ReadPolicy, Reply, Request};
 pub use clients::ClientState;
-pub use config::{ClientConfig, Latency, Limits, LinkConfig, NetworkConfig, NodeConfig, SimConfig, Workload};
+pub use config::{
+    ClientConfig, Latency, Limits, LinkConfig, NetworkConfig, NodeConfig, SimConfig, UpdateKind, Workload,
+};
 pub use engine::{Cmd, Durable, NodeStatus, Sim};
 pub use error::SimError;
 pub use history::{History, OpRecord};

@@ -151,6 +151,20 @@ impl TraceHasher {
                 self.bytes(key.as_bytes());
                 self.word(*by as u64);
             }
+            OpKind::SetAdd { key, elem } => {
+                self.word(4);
+                self.bytes(key.as_bytes());
+                self.bytes(elem.as_bytes());
+            }
+            OpKind::SetRemove { key, elem } => {
+                self.word(5);
+                self.bytes(key.as_bytes());
+                self.bytes(elem.as_bytes());
+            }
+            OpKind::DecrIfPositive { key } => {
+                self.word(6);
+                self.bytes(key.as_bytes());
+            }
         }
     }
 

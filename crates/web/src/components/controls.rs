@@ -220,7 +220,7 @@ pub fn settings_panel(props: &SettingsPanelProps) -> Html {
         let client = c.clone();
         let onchange = on_select(d, move |v| {
             let rate: u32 = v.parse().unwrap_or(0);
-            let workload = (rate > 0).then(|| WorkloadSpec { rate_per_s: rate, read_percent: 50, keys: vec!["x".into(), "y".into()], start_ms: 0, stop_ms: None });
+            let workload = (rate > 0).then(|| WorkloadSpec { rate_per_s: rate, read_percent: 50, keys: vec!["x".into(), "y".into()], start_ms: 0, stop_ms: None, updates: Default::default() });
             vec![ScriptAction::SetWorkload { client: client.clone(), workload }]
         });
         html! {
