@@ -313,6 +313,10 @@ pub struct Limits {
     pub checkpoints_max: usize,
     /// Events between two timeline checkpoints (doubles each time they thin out).
     pub checkpoint_every_events: u64,
+    /// Messages the whole cluster may send per second of virtual time; more
+    /// are dropped (`DropReason::RateLimited`): a replication storm ends in
+    /// this clear state instead of exhausting the event queue.
+    pub messages_per_s_max: u64,
 }
 
 impl Default for Limits {
@@ -327,6 +331,7 @@ impl Default for Limits {
             clients_max: 256,
             checkpoints_max: 64,
             checkpoint_every_events: 10_000,
+            messages_per_s_max: 1_000_000,
         }
     }
 }
@@ -337,6 +342,7 @@ impl Limits {
             ("events_queued_max", self.events_queued_max),
             ("nodes_max", self.nodes_max),
             ("checkpoints_max", self.checkpoints_max),
+            ("messages_per_s_max", usize::try_from(self.messages_per_s_max).unwrap_or(usize::MAX)),
         ];
         for (name, value) in positive {
             if value == 0 {

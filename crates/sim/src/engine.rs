@@ -68,6 +68,11 @@ pub struct Sim<P: Protocol> {
     pub(crate) next_msg: u64,
     pub(crate) next_timer: u64,
     pub(crate) events_processed: u64,
+    /// The second of virtual time being counted, and the messages sent in it.
+    pub(crate) rate_window_s: u64,
+    pub(crate) rate_window_sent: u64,
+    /// Messages dropped at `limits.messages_per_s_max`, over the whole run.
+    pub(crate) rate_limited: u64,
     /// Scratch buffer for handler effects, reused to avoid allocating per event.
     pub(crate) effects: Vec<Effect<Msg<P>>>,
 }
@@ -103,6 +108,9 @@ impl<P: Protocol> Sim<P> {
             next_msg: 0,
             next_timer: 0,
             events_processed: 0,
+            rate_window_s: 0,
+            rate_window_sent: 0,
+            rate_limited: 0,
             effects: Vec::new(),
         };
         for i in 0..sim.members.len() {
@@ -175,6 +183,11 @@ impl<P: Protocol> Sim<P> {
             }
         }
         Ok(events_max)
+    }
+
+    /// Messages dropped so far because the cluster hit `limits.messages_per_s_max`.
+    pub fn messages_rate_limited(&self) -> u64 {
+        self.rate_limited
     }
 
     /// A node's state; `None` while it is crashed or removed, or if unknown.
@@ -333,6 +346,16 @@ impl<P: Protocol> Sim<P> {
         let kind = msg.kind();
         let now_us = self.now_us;
         self.trace.push(now_us, TraceEvent::Sent { msg: id, from, to, kind });
+        let window_s = now_us / 1_000_000;
+        if window_s != self.rate_window_s {
+            (self.rate_window_s, self.rate_window_sent) = (window_s, 0);
+        }
+        self.rate_window_sent += 1;
+        if self.rate_window_sent > self.config.limits.messages_per_s_max {
+            self.rate_limited += 1;
+            self.trace.push(now_us, TraceEvent::Dropped { msg: id, from, to, reason: DropReason::RateLimited });
+            return Ok(());
+        }
         let Some(slot) = self.slots.get(to.0 as usize) else {
             self.trace.push(now_us, TraceEvent::Dropped { msg: id, from, to, reason: DropReason::UnknownNode });
             return Ok(());

@@ -46,7 +46,7 @@ pub use engine::{Cmd, Durable, NodeStatus, Sim};
 pub use error::SimError;
 pub use history::{History, OpRecord};
 pub use ids::{ClientId, Micros, MsgId, NodeId, OpId, TimerId};
-pub use node::{Context, Effect, Message, MsgKind, Node, NodeEvent, Protocol, Role};
+pub use node::{Conflict, ConflictVersion, Context, Effect, Message, MsgKind, Node, NodeEvent, Protocol, Role};
 pub use queue::InFlight;
 pub use rng::{Rng, Stream};
 pub use timeline::{Intervention, Timeline};
