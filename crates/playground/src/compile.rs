@@ -84,6 +84,7 @@ pub fn sim_config(s: &Scenario) -> Result<SimConfig, ScenarioError> {
         }
     }
     debug_assert!(config.network.links.keys().all(|(a, b)| (a.0 as usize) < n && (b.0 as usize) < n));
+    s.protocol.limits(&mut config.limits);
     config.clients = s.clients.iter().map(|c| client_config(c, &names)).collect::<Result<_, _>>()?;
     Ok(config)
 }

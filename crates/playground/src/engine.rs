@@ -6,6 +6,7 @@
 //! A new family adds one variant, one arm in `with_timeline!` and one arm in
 //! [`Engine::build`]; see [`crate::family`].
 
+use replication::multi_leader::MultiLeader;
 use replication::single_leader::SingleLeader;
 use replication::view::ReplicaView;
 use sim::testkit::Register;
@@ -25,6 +26,7 @@ use crate::session::SessionError;
 pub enum Engine {
     Register(Timeline<Register>),
     SingleLeader(Timeline<SingleLeader>),
+    MultiLeader(Timeline<MultiLeader>),
 }
 
 /// Runs `$body` with `$tl` bound to the engine's timeline, whatever its protocol.
@@ -33,6 +35,7 @@ macro_rules! with_timeline {
         match $engine {
             Engine::Register($tl) => $body,
             Engine::SingleLeader($tl) => $body,
+            Engine::MultiLeader($tl) => $body,
         }
     };
 }
@@ -72,7 +75,18 @@ impl Engine {
             ProtocolSpec::SingleLeader(spec) => {
                 Engine::SingleLeader(timeline(SingleLeader::new(spec.settings(&ids)?), scenario, names)?)
             }
+            ProtocolSpec::MultiLeader(spec) => {
+                Engine::MultiLeader(timeline(MultiLeader::new(spec.settings(scenario, &ids)?), scenario, names)?)
+            }
         })
+    }
+
+    /// True if two leaders at once is split brain in this family.
+    pub fn one_leader(&self) -> bool {
+        fn of<P: Family>(_: &Timeline<P>) -> bool {
+            P::ONE_LEADER
+        }
+        with_timeline!(self, tl => of(tl))
     }
 
     /// The neutral view of node `id`, if it exists and is not crashed.
@@ -130,6 +144,11 @@ impl Engine {
 
     pub fn intervene(&mut self, action: &ScriptAction, names: &mut Names) -> Result<(), SessionError> {
         with_timeline!(self, tl => intervene(tl, action, names))
+    }
+
+    /// The kernel's message counters (restored exactly by a seek).
+    pub fn message_stats(&self) -> sim::MessageStats {
+        with_timeline!(self, tl => tl.sim().message_stats())
     }
 
     pub fn trace_hash(&self) -> u64 {

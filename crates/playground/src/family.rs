@@ -22,6 +22,9 @@ use crate::script::ScriptAction;
 pub trait Family: Protocol<Node: ReplicaView> {
     /// The name of its scenario section, e.g. `single_leader`.
     const NAME: &'static str;
+    /// True if one leader at a time is the rule, so two leaders at once is
+    /// split brain (single leader); false where several leaders are the design.
+    const ONE_LEADER: bool = false;
 
     /// This family's commands for a family-specific script action, each
     /// addressed to a node. Actions of another family are refused.
@@ -49,6 +52,7 @@ impl Family for Register {
 
 impl Family for SingleLeader {
     const NAME: &'static str = "single_leader";
+    const ONE_LEADER: bool = true;
 
     fn commands(a: &ScriptAction, names: &Names) -> Result<Vec<(NodeId, Cmd<Self>)>, ScenarioError> {
         crate::protocol::single_leader_commands(a, names)

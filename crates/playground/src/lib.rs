@@ -9,6 +9,7 @@
 pub mod compile;
 mod engine;
 pub mod family;
+pub mod multi_leader;
 pub mod panels;
 pub mod presets;
 pub mod protocol;
@@ -22,7 +23,8 @@ mod validate;
 pub mod view;
 
 pub use check::{Anomaly, AnomalyKind};
-pub use protocol::{ProtocolSpec, SingleLeaderSpec};
+pub use protocol::{MultiLeaderSpec, ProtocolSpec, SingleLeaderSpec, TopologySpec};
+pub use replication::multi_leader::Strategy;
 pub use replication::single_leader::FollowerMode;
 pub use report::Report;
 pub use scenario::{ClientSpec, LinkSpec, NetworkSpec, NodeSpec, PairSpec, Scenario, ScenarioError, WorkloadSpec};

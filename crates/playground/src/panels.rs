@@ -324,6 +324,21 @@ pub enum SettingsView {
     /// A family without settings the page can change.
     None,
     SingleLeader(SingleLeaderSettingsView),
+    MultiLeader(MultiLeaderSettingsView),
+}
+
+/// The multi-leader settings in force.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MultiLeaderSettingsView {
+    /// (region, leader, followers), in ring order.
+    pub regions: Vec<(String, String, Vec<String>)>,
+    /// "all-to-all", "ring" or "star around n1".
+    pub topology: String,
+    pub strategy: replication::multi_leader::Strategy,
+    pub loop_prevention: bool,
+    pub use_key_homes: bool,
+    /// (key, home region).
+    pub key_homes: Vec<(String, String)>,
 }
 
 /// The single-leader settings in force.

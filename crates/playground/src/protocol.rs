@@ -13,6 +13,7 @@ use sim::NodeId;
 
 use crate::compile::Names;
 use crate::family::needs_protocol;
+pub use crate::multi_leader::{MultiLeaderSpec, TopologySpec};
 use crate::scenario::{Scenario, ScenarioError};
 use crate::script::ScriptAction;
 
@@ -25,6 +26,8 @@ pub enum ProtocolSpec {
     Register,
     /// One leader orders all writes; followers apply its log (claims C1–C12).
     SingleLeader(SingleLeaderSpec),
+    /// A leader per region, replicating to each other (claims C13–C18).
+    MultiLeader(MultiLeaderSpec),
 }
 
 impl ProtocolSpec {
@@ -33,6 +36,14 @@ impl ProtocolSpec {
         match self {
             ProtocolSpec::Register => "register",
             ProtocolSpec::SingleLeader(_) => "single_leader",
+            ProtocolSpec::MultiLeader(_) => "multi_leader",
+        }
+    }
+
+    /// Kernel limits the section sets (the message rate a storm stops at).
+    pub fn limits(&self, limits: &mut sim::Limits) {
+        if let ProtocolSpec::MultiLeader(spec) = self {
+            limits.messages_per_s_max = spec.messages_per_s_max;
         }
     }
 }
@@ -116,6 +127,9 @@ impl SingleLeaderSpec {
 /// Checks the protocol settings and protocol-specific script actions.
 pub fn validate(s: &Scenario) -> Result<(), ScenarioError> {
     let names = Names::of(s);
+    if let ProtocolSpec::MultiLeader(spec) = &s.protocol {
+        crate::multi_leader::validate(s, spec)?;
+    }
     if let ProtocolSpec::SingleLeader(spec) = &s.protocol {
         if let Some(id) = &spec.leader {
             names.node(id).map_err(|e| {

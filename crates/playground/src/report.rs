@@ -33,7 +33,37 @@ pub struct NodeReport {
     pub last_index: u64,
     pub applied_index: u64,
     pub keys: usize,
+    /// Each key's value, or its siblings.
+    pub kv: BTreeMap<String, Vec<String>>,
+    pub conflicts_resolved: u64,
+    /// The node's clock minus true time.
+    pub clock_skew_ms: i64,
 }
+
+/// A client's acknowledged updates and how long they took.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WriteLatency {
+    pub client: String,
+    pub writes_ok: u64,
+    /// From invocation to the client learning the outcome (client round trip included).
+    pub mean_us: u64,
+    pub max_us: u64,
+}
+
+/// A resolved conflict as the report lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConflictReport {
+    pub at_us: Micros,
+    pub node: String,
+    pub key: String,
+    pub strategy: String,
+    pub kept: Vec<String>,
+    pub dropped: Vec<String>,
+    pub verdict: String,
+}
+
+/// At most this many conflicts are listed in a report (all are counted).
+pub const CONFLICTS_REPORTED_MAX: usize = 50;
 
 /// One follower's lag over the run, from samples.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,6 +109,11 @@ pub struct Report {
     /// Anomalies per kind name, e.g. `"lost acknowledged write": 3`.
     pub anomaly_counts: BTreeMap<String, usize>,
     pub lost_writes: usize,
+    pub write_latency: Vec<WriteLatency>,
+    pub conflicts_total: u64,
+    pub conflicts: Vec<ConflictReport>,
+    /// Messages sent, the busiest second, and drops at the kernel's message rate limit.
+    pub messages: sim::MessageStats,
     pub warnings: Vec<String>,
 }
 
@@ -125,7 +160,9 @@ pub fn anomalies(session: &Session) -> Vec<Anomaly> {
             .map(|n| (n.id, replication::view::single_values(&n.kv)))
             .collect(),
     });
-    check_parts(engine.history(), session.roles(), final_state.as_ref())
+    // Several leaders at once is the design of some families, not split brain.
+    let roles = if engine.one_leader() { session.roles() } else { &[] };
+    check_parts(engine.history(), roles, final_state.as_ref())
 }
 
 impl Report {
@@ -145,6 +182,9 @@ impl Report {
                 last_index: n.last_index,
                 applied_index: n.applied_index,
                 keys: n.kv.len(),
+                kv: n.kv,
+                conflicts_resolved: n.conflicts_resolved,
+                clock_skew_ms: n.clock_skew_ms,
             })
             .collect();
         let anomalies = anomalies(session);
@@ -167,9 +207,43 @@ impl Report {
             anomalies,
             anomaly_counts,
             lost_writes,
+            write_latency: write_latency(session),
+            conflicts_total: session.conflicts_total(),
+            conflicts: session
+                .conflicts()
+                .iter()
+                .take(CONFLICTS_REPORTED_MAX)
+                .map(|c| ConflictReport {
+                    at_us: c.at_us,
+                    node: names.node_name(c.node).to_string(),
+                    key: c.conflict.key.clone(),
+                    strategy: c.conflict.strategy.clone(),
+                    kept: c.conflict.kept.clone(),
+                    dropped: c.conflict.dropped.clone(),
+                    verdict: c.conflict.verdict.clone(),
+                })
+                .collect(),
+            messages: session.messages(),
             warnings: session.warnings().to_vec(),
         }
     }
+}
+
+fn write_latency(session: &Session) -> Vec<WriteLatency> {
+    let mut per: BTreeMap<sim::ClientId, (u64, u64, u64)> = BTreeMap::new();
+    for r in session.engine().history().ops.iter().filter(|r| r.kind.is_update() && r.is_ok()) {
+        let took = r.complete_us.unwrap_or(r.invoke_us) - r.invoke_us;
+        let e = per.entry(r.client).or_default();
+        (e.0, e.1, e.2) = (e.0 + 1, e.1 + took, e.2.max(took));
+    }
+    per.into_iter()
+        .map(|(client, (n, sum, max))| WriteLatency {
+            client: session.names().client_name(client).to_string(),
+            writes_ok: n,
+            mean_us: sum / n.max(1),
+            max_us: max,
+        })
+        .collect()
 }
 
 fn lag_reports(session: &Session) -> Vec<LagReport> {

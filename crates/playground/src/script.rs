@@ -128,6 +128,20 @@ pub enum ScriptAction {
     SetApplyDelay {
         delay_us: u64,
     },
+    /// Multi leader: connect leaders all-to-all, in a ring or as a star.
+    SetTopology(crate::multi_leader::TopologySpec),
+    /// Multi leader: resolve conflicts with another strategy from now on.
+    SetStrategy {
+        strategy: replication::multi_leader::Strategy,
+    },
+    /// Multi leader: tag updates with the leaders they passed, or not.
+    SetLoopPrevention {
+        on: bool,
+    },
+    /// Multi leader: route writes to each key's home region, or not.
+    SetKeyHomes {
+        on: bool,
+    },
 }
 
 impl ScriptAction {
@@ -169,6 +183,14 @@ impl ScriptAction {
             ScriptAction::SetFailoverTimeout { timeout_ms } => format!("failover timeout {timeout_ms} ms"),
             ScriptAction::SetFencing { on } => format!("fencing {}", on_off(*on)),
             ScriptAction::SetApplyDelay { delay_us } => format!("followers take {delay_us} µs per entry"),
+            ScriptAction::SetTopology(t) => match t {
+                crate::multi_leader::TopologySpec::AllToAll => "leaders connect all-to-all".to_string(),
+                crate::multi_leader::TopologySpec::Ring => "leaders connect in a ring".to_string(),
+                crate::multi_leader::TopologySpec::Star { hub } => format!("leaders connect through hub {hub}"),
+            },
+            ScriptAction::SetStrategy { strategy } => format!("conflicts resolved by {}", strategy.as_str()),
+            ScriptAction::SetLoopPrevention { on } => format!("loop prevention {}", on_off(*on)),
+            ScriptAction::SetKeyHomes { on } => format!("key homes (conflict avoidance) {}", on_off(*on)),
         }
     }
 
@@ -184,6 +206,10 @@ impl ScriptAction {
             | ScriptAction::SetFailoverTimeout { .. }
             | ScriptAction::SetFencing { .. }
             | ScriptAction::SetApplyDelay { .. } => Some("single_leader"),
+            ScriptAction::SetTopology(_)
+            | ScriptAction::SetStrategy { .. }
+            | ScriptAction::SetLoopPrevention { .. }
+            | ScriptAction::SetKeyHomes { .. } => Some("multi_leader"),
             _ => None,
         }
     }

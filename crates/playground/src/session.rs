@@ -16,7 +16,8 @@
 //! ```
 
 use check::RoleEvent;
-use sim::{Micros, NodeEvent, SimError, TraceEvent};
+use serde::{Deserialize, Serialize};
+use sim::{Micros, NodeEvent, NodeId, SimError, TraceEvent};
 use thiserror::Error;
 
 use crate::compile::Names;
@@ -37,6 +38,17 @@ pub enum SessionError {
     Share(#[from] ShareError),
 }
 
+/// At most this many conflicts are kept per session (the count goes on).
+pub const CONFLICTS_KEPT_MAX: usize = 10_000;
+
+/// A conflict a node resolved, and when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConflictRecord {
+    pub at_us: Micros,
+    pub node: NodeId,
+    pub conflict: sim::Conflict,
+}
+
 /// One running scenario.
 #[derive(Clone, Debug)]
 pub struct Session {
@@ -45,6 +57,8 @@ pub struct Session {
     engine: Engine,
     samples: Samples,
     roles: Vec<RoleEvent>,
+    conflicts: Vec<ConflictRecord>,
+    conflicts_total: u64,
     /// Trace sequence number up to which role events were collected.
     roles_seen_seq: u64,
     /// Script items the kernel refused while replaying (e.g. restarting a node that is up).
@@ -63,6 +77,8 @@ impl Session {
             engine,
             samples: Samples::default(),
             roles: Vec::new(),
+            conflicts: Vec::new(),
+            conflicts_total: 0,
             roles_seen_seq: 0,
             warnings: Vec::new(),
         };
@@ -159,6 +175,9 @@ impl Session {
             self.engine.seek(t_us)?;
             self.samples.truncate_after(t_us);
             self.roles.retain(|r| r.at_us <= t_us);
+            self.conflicts.retain(|c| c.at_us <= t_us);
+            // Past the kept ones the count cannot be cut back exactly; it restarts from them.
+            self.conflicts_total = self.conflicts.len() as u64;
             self.roles_seen_seq = self.engine.trace_total();
             self.after_advance();
         }
@@ -212,6 +231,21 @@ impl Session {
         &self.roles
     }
 
+    /// Conflicts resolved so far (the first [`CONFLICTS_KEPT_MAX`]), in time order.
+    pub fn conflicts(&self) -> &[ConflictRecord] {
+        &self.conflicts
+    }
+
+    /// How many conflicts were resolved so far.
+    pub fn conflicts_total(&self) -> u64 {
+        self.conflicts_total
+    }
+
+    /// Messages sent, by kind, the busiest second and rate-limit drops so far.
+    pub fn messages(&self) -> sim::MessageStats {
+        self.engine.message_stats()
+    }
+
     /// Script items the kernel refused, in order.
     pub fn warnings(&self) -> &[String] {
         &self.warnings
@@ -220,11 +254,18 @@ impl Session {
     fn after_advance(&mut self) {
         let total = self.engine.trace_total();
         if total > self.roles_seen_seq {
-            let roles = &mut self.roles;
-            self.engine.for_each_record_from(self.roles_seen_seq, |at_us, event| {
-                if let TraceEvent::Node { node, event: NodeEvent::Role { role, epoch } } = event {
+            let (roles, conflicts, count) = (&mut self.roles, &mut self.conflicts, &mut self.conflicts_total);
+            self.engine.for_each_record_from(self.roles_seen_seq, |at_us, event| match event {
+                TraceEvent::Node { node, event: NodeEvent::Role { role, epoch } } => {
                     roles.push(RoleEvent { at_us, node: *node, role: *role, epoch: *epoch });
                 }
+                TraceEvent::Node { node, event: NodeEvent::Conflict(c) } => {
+                    *count += 1;
+                    if conflicts.len() < CONFLICTS_KEPT_MAX {
+                        conflicts.push(ConflictRecord { at_us, node: *node, conflict: (**c).clone() });
+                    }
+                }
+                _ => {}
             });
             self.roles_seen_seq = total;
         }

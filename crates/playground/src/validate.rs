@@ -193,6 +193,11 @@ fn action(s: &Scenario, a: &ScriptAction, path: &str, added: &mut Vec<String>) -
         | ScriptAction::SetFailover { .. }
         | ScriptAction::SetFailoverTimeout { .. }
         | ScriptAction::SetFencing { .. }
-        | ScriptAction::SetApplyDelay { .. } => Ok(()),
+        | ScriptAction::SetApplyDelay { .. }
+        | ScriptAction::SetStrategy { .. }
+        | ScriptAction::SetLoopPrevention { .. }
+        | ScriptAction::SetKeyHomes { .. } => Ok(()),
+        ScriptAction::SetTopology(crate::multi_leader::TopologySpec::Star { hub }) => node(hub, ".star.hub"),
+        ScriptAction::SetTopology(_) => Ok(()),
     }
 }

@@ -42,7 +42,7 @@ pub use clients::ClientState;
 pub use config::{
     ClientConfig, Latency, Limits, LinkConfig, NetworkConfig, NodeConfig, SimConfig, UpdateKind, Workload,
 };
-pub use engine::{Cmd, Durable, NodeStatus, Sim};
+pub use engine::{Cmd, Durable, MessageStats, NodeStatus, Sim};
 pub use error::SimError;
 pub use history::{History, OpRecord};
 pub use ids::{ClientId, Micros, MsgId, NodeId, OpId, TimerId};

@@ -91,8 +91,11 @@ impl MultiLeaderNode {
         self.settings.is_leader(self.id)
     }
 
-    fn persist(&self, ctx: &mut Ctx<'_>) {
-        *ctx.durable_mut() = self.d.clone();
+    /// Runs `f` on the durable state and on the in-memory mirror, so a
+    /// change is on disk at once without copying the whole store.
+    fn both<R>(&mut self, ctx: &mut Ctx<'_>, f: impl Fn(&mut MultiLeaderDurable) -> R) -> R {
+        f(ctx.durable_mut());
+        f(&mut self.d)
     }
 
     fn boot(&mut self, ctx: &mut Ctx<'_>) {
@@ -109,8 +112,8 @@ impl MultiLeaderNode {
     /// A client update accepted here: apply, replicate, and return the
     /// answer, which goes out at local speed (no other region is waited for).
     fn accept(&mut self, req: &Request, ctx: &mut Ctx<'_>) -> Reply {
-        let strategy = self.settings.strategy;
-        let reply = match self.d.store.local(self.id, &req.kind, self.now_us, strategy) {
+        let (id, now, strategy) = (self.id, self.now_us, self.settings.strategy);
+        match self.both(ctx, |d| d.store.local(id, &req.kind, now, strategy)) {
             Err(reason) => Reply::fail(reason),
             Ok((key, payload, values)) => {
                 let update = Update { key, origin: self.id, passed: vec![self.id], payload };
@@ -120,9 +123,7 @@ impl MultiLeaderNode {
                     _ => Reply::values(values),
                 }
             }
-        };
-        self.persist(ctx);
-        reply
+        }
     }
 
     /// Sends `update` to this node's followers and the next leaders.
@@ -143,23 +144,30 @@ impl MultiLeaderNode {
     }
 
     fn send_update(&mut self, peer: NodeId, update: Update, ctx: &mut Ctx<'_>) {
-        let link_seq = self.d.next_link_seq;
-        self.d.next_link_seq += 1;
-        let queue = self.d.outbox.entry(peer).or_default();
-        if queue.len() >= OUTBOX_PER_PEER_MAX {
-            queue.pop_first();
+        let now = self.now_us;
+        let (link_seq, full) = self.both(ctx, |d| {
+            let link_seq = d.next_link_seq;
+            d.next_link_seq += 1;
+            let queue = d.outbox.entry(peer).or_default();
+            let full = queue.len() >= OUTBOX_PER_PEER_MAX;
+            if full {
+                queue.pop_first();
+            }
+            queue.insert(link_seq, Outgoing { update: update.clone(), first_sent_us: now, last_sent_us: now });
+            (link_seq, full)
+        });
+        if full {
             ctx.emit(NodeEvent::Note {
                 text: format!("{}: outbox to {peer} full ({OUTBOX_PER_PEER_MAX}); oldest update dropped", self.id),
             });
         }
-        let now = self.now_us;
-        queue.insert(link_seq, Outgoing { update: update.clone(), first_sent_us: now, last_sent_us: now });
         ctx.send(peer, Msg::Update { link_seq, update });
     }
 
     fn on_update(&mut self, from: NodeId, link_seq: u64, mut update: Update, ctx: &mut Ctx<'_>) {
         ctx.send(from, Msg::Ack { link_seq });
-        let (changed, conflict) = self.d.store.merge(&update.key, &update.payload, self.settings.strategy);
+        let strategy = self.settings.strategy;
+        let (changed, conflict) = self.both(ctx, |d| d.store.merge(&update.key, &update.payload, strategy));
         if let Some(c) = conflict {
             ctx.emit(NodeEvent::Conflict(Box::new(c)));
         }
@@ -169,22 +177,25 @@ impl MultiLeaderNode {
             }
             self.replicate(update, Some(from), ctx);
         }
-        self.persist(ctx);
     }
 
     fn on_resend(&mut self, ctx: &mut Ctx<'_>) {
         let due = self.now_us - i64::try_from(self.settings.resend_us).unwrap_or(i64::MAX);
+        let now = self.now_us;
         let mut sends = Vec::new();
-        for (&peer, queue) in &mut self.d.outbox {
-            for (&link_seq, out) in queue.iter_mut().filter(|(_, o)| o.last_sent_us <= due).take(RESEND_BATCH_MAX) {
-                out.last_sent_us = self.now_us;
-                sends.push((peer, Msg::Update { link_seq, update: out.update.clone() }));
+        for (&peer, queue) in &self.d.outbox {
+            for (&link_seq, out) in queue.iter().filter(|(_, o)| o.last_sent_us <= due).take(RESEND_BATCH_MAX) {
+                sends.push((peer, link_seq, out.update.clone()));
             }
         }
-        for (peer, msg) in sends {
-            ctx.send(peer, msg);
+        for (peer, link_seq, update) in sends {
+            self.both(ctx, |d| {
+                if let Some(out) = d.outbox.get_mut(&peer).and_then(|q| q.get_mut(&link_seq)) {
+                    out.last_sent_us = now;
+                }
+            });
+            ctx.send(peer, Msg::Update { link_seq, update });
         }
-        self.persist(ctx);
         self.arm(ctx);
     }
 
@@ -216,8 +227,8 @@ impl Node for MultiLeaderNode {
     type Command = MultiLeaderCommand;
 
     fn on_start(&mut self, ctx: &mut Ctx<'_>) {
-        self.d.settings = Some(self.settings.clone());
-        self.persist(ctx);
+        let settings = Some(self.settings.clone());
+        self.both(ctx, |d| d.settings = settings.clone());
         self.boot(ctx);
     }
 
@@ -234,11 +245,7 @@ impl Node for MultiLeaderNode {
         match msg {
             Msg::Update { link_seq, update } => self.on_update(from, link_seq, update, ctx),
             Msg::Ack { link_seq } => {
-                if let Some(q) = self.d.outbox.get_mut(&from) {
-                    if q.remove(&link_seq).is_some() {
-                        self.persist(ctx);
-                    }
-                }
+                self.both(ctx, |d| d.outbox.get_mut(&from).and_then(|q| q.remove(&link_seq)));
             }
             Msg::Forward { req } => {
                 // The home leader accepts and answers through the forwarder.
@@ -271,12 +278,12 @@ impl Node for MultiLeaderNode {
     fn on_command(&mut self, cmd: MultiLeaderCommand, ctx: &mut Ctx<'_>) {
         self.now_us = ctx.local_time_us();
         cmd.apply_to(&mut self.settings);
-        self.d.settings = Some(self.settings.clone());
+        let settings = Some(self.settings.clone());
+        self.both(ctx, |d| d.settings = settings.clone());
         if let MultiLeaderCommand::SetStrategy(strategy) = cmd {
-            for c in self.d.store.settle(strategy) {
+            for c in self.both(ctx, |d| d.store.settle(strategy)) {
                 ctx.emit(NodeEvent::Conflict(Box::new(c)));
             }
         }
-        self.persist(ctx);
     }
 }

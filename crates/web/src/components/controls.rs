@@ -262,5 +262,8 @@ fn family_settings(current: &SettingsView, nodes: &[String], d: &Callback<Action
         SettingsView::SingleLeader(c) => {
             html! { <SingleLeaderSettings current={c.clone()} nodes={nodes.to_vec()} dispatch={d.clone()} /> }
         }
+        SettingsView::MultiLeader(c) => {
+            html! { <super::multi_leader::MultiLeaderSettings current={c.clone()} dispatch={d.clone()} /> }
+        }
     }
 }
