@@ -23,6 +23,12 @@ pub enum AnomalyKind {
     SplitBrain,
     /// Nodes' final states differ.
     Divergence,
+    /// A read returned several sibling values for one key.
+    SiblingsVisible,
+    /// An application invariant broke: more sold than stocked.
+    InvariantViolated,
+    /// Replication messages per update were unbounded (the rate limit was hit).
+    ReplicationStorm,
 }
 
 impl AnomalyKind {
@@ -35,6 +41,9 @@ impl AnomalyKind {
             AnomalyKind::LostWrite => "lost acknowledged write",
             AnomalyKind::SplitBrain => "split brain",
             AnomalyKind::Divergence => "divergence",
+            AnomalyKind::SiblingsVisible => "siblings visible to a reader",
+            AnomalyKind::InvariantViolated => "application invariant violated",
+            AnomalyKind::ReplicationStorm => "replication storm",
         }
     }
 }

@@ -14,6 +14,9 @@
 //! | [`lost_writes`] | C5 | an acknowledged write no node kept |
 //! | [`split_brain`] | C7 | two leaders acknowledging writes at the same time |
 //! | [`divergence`] | C6 | nodes ending with different states |
+//! | [`siblings_visible`] | C16 | a read returning several sibling values |
+//! | [`oversell`] | C18 | more sold ("sell one if in stock") than stocked |
+//! | [`message_cost`] | C17 | unbounded replication messages per update (a loop) |
 //!
 //! ```
 //! use check::{check_all, CheckInput};
@@ -22,6 +25,7 @@
 //! ```
 
 pub mod anomaly;
+pub mod application;
 pub mod sessions;
 pub mod split_brain;
 pub mod state;
@@ -34,6 +38,7 @@ use serde::{Deserialize, Serialize};
 use sim::History;
 
 pub use anomaly::{count_by_kind, Anomaly, AnomalyKind, EVIDENCE_OPS_MAX};
+pub use application::{check_application, message_cost, messages_per_update, oversell, siblings_visible};
 pub use sessions::{monotonic_reads, read_your_writes, stale_reads};
 pub use sim::NodeId;
 pub use split_brain::{leader_spans, role_events, split_brain, LeaderSpan, RoleEvent};

@@ -162,7 +162,10 @@ pub fn anomalies(session: &Session) -> Vec<Anomaly> {
     });
     // Several leaders at once is the design of some families, not split brain.
     let roles = if engine.one_leader() { session.roles() } else { &[] };
-    check_parts(engine.history(), roles, final_state.as_ref())
+    let mut out = check_parts(engine.history(), roles, final_state.as_ref());
+    out.extend(check::check_application(engine.history(), &session.messages()));
+    out.sort_by_key(|a| (a.kind, a.at_us));
+    out
 }
 
 impl Report {

@@ -113,6 +113,7 @@ fn c16_version_vectors_keep_siblings_and_crdts_lose_nothing() {
     s.advance_to(2_400_000).unwrap();
     assert_eq!(values(&s, "name"), vec![strings(&["Asha", "Asha K."]); 4]);
     s.run_to_end().unwrap();
+    assert_eq!(s.report().anomaly_counts, BTreeMap::from([("siblings visible to a reader".to_string(), 1)]));
     let h = history_outcomes(&s);
     assert!(h.contains(&"c1: read name → ok [\"Asha\", \"Asha K.\"]".to_string()), "{h:?}");
     assert!(h.contains(&"c2: read name → ok [\"Asha Kumar\"]".to_string()), "{h:?}");
@@ -136,6 +137,7 @@ fn c17_without_loop_prevention_one_write_storms() {
     let (_, r) = run(preset("c17-replication-loop"));
     let m = &r.messages;
     assert_eq!((m.replication_sent, m.rate_limited, m.peak_per_s), (26_799, 21_208, 12_002), "seed {}", r.seed);
+    assert_eq!(r.anomaly_counts, BTreeMap::from([("replication storm".to_string(), 1)]));
     let mut on = preset("c17-replication-loop");
     spec(&mut on).loop_prevention = true;
     let (_, r) = run(on);
@@ -165,9 +167,11 @@ fn c18_two_regions_sell_the_last_item() {
     let sales: Vec<String> = history_outcomes(&s).into_iter().filter(|h| h.contains("sell")).collect();
     assert_eq!(sales, ["c1: sell one stock if in stock → ok", "c2: sell one stock if in stock → ok"]);
     assert_eq!(values(&s, "stock"), vec![strings(&["-1"]); 2], "seed {}", r.seed);
+    assert_eq!(r.anomaly_counts, BTreeMap::from([("application invariant violated".to_string(), 1)]));
     let mut homes = preset("c18-oversell");
     spec(&mut homes).use_key_homes = true;
-    let (s, _) = run(homes);
+    let (s, r) = run(homes);
+    assert!(r.anomalies.is_empty(), "{:?}", r.anomalies);
     let sales: Vec<String> = history_outcomes(&s).into_iter().filter(|h| h.contains("sell")).collect();
     assert_eq!(
         sales,
