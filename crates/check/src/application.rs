@@ -41,7 +41,7 @@ pub fn siblings_visible(history: &History) -> Vec<Anomaly> {
 }
 
 /// Per key sold with "sell one if in stock": units stocked (successful
-/// positive increments) against units sold (successful sells and negative
+/// positive increments and numeric writes) against units sold (successful sells and negative
 /// increments); one anomaly per key sold beyond its stock.
 pub fn oversell(history: &History) -> Vec<Anomaly> {
     // key -> (stocked, sold, sales, last sale)
@@ -49,6 +49,12 @@ pub fn oversell(history: &History) -> Vec<Anomaly> {
     for r in history.ops.iter().filter(|r| r.is_ok()) {
         match &r.kind {
             OpKind::Incr { key, by } if *by > 0 => per.entry(key).or_default().0 += by,
+            // A numeric write puts that many in stock (the usual way to set it up).
+            OpKind::Write { key, value } => {
+                if let Ok(n) = value.parse::<i64>() {
+                    per.entry(key).or_default().0 += n.max(0);
+                }
+            }
             OpKind::Incr { key, by } => per.entry(key).or_default().1 -= by,
             OpKind::DecrIfPositive { key } => {
                 let e = per.entry(key).or_default();
