@@ -146,6 +146,11 @@ impl Engine {
         with_timeline!(self, tl => intervene(tl, action, names))
     }
 
+    /// The kernel's message rate limit.
+    pub fn messages_per_s_max(&self) -> u64 {
+        with_timeline!(self, tl => tl.sim().config().limits.messages_per_s_max)
+    }
+
     /// The kernel's message counters (restored exactly by a seek).
     pub fn message_stats(&self) -> sim::MessageStats {
         with_timeline!(self, tl => tl.sim().message_stats())

@@ -7,6 +7,7 @@
 //! be computed and tested natively.
 
 pub mod compile;
+pub mod conflicts;
 mod engine;
 pub mod family;
 pub mod multi_leader;

@@ -50,6 +50,15 @@ pub struct NodeView {
     pub lag_entries: u64,
     /// A leader whose lease ran out (fencing on): it refuses writes.
     pub fenced: bool,
+    /// False in families without epochs (the canvas then shows none).
+    pub has_epoch: bool,
+    /// The node's region, "" when it has none.
+    pub region: String,
+    pub clock_skew_ms: i64,
+    /// Keys holding siblings now.
+    pub sibling_keys: u64,
+    /// Updates waiting to be acknowledged by peers (multi leader), or writes waiting.
+    pub pending: u64,
     pub x_px: i32,
     pub y_px: i32,
 }
@@ -57,6 +66,24 @@ pub struct NodeView {
 impl NodeView {
     /// The accessible name a screen reader announces, e.g. "Node n2, follower, lag 3 entries".
     pub fn accessible_name(&self) -> String {
+        let mut name = self.role_name();
+        if !self.region.is_empty() {
+            name.push_str(&format!(", region {}", self.region));
+        }
+        if self.clock_skew_ms != 0 {
+            name.push_str(&format!(", clock {:+} ms", self.clock_skew_ms));
+        }
+        if self.sibling_keys > 0 {
+            name.push_str(&format!(
+                ", {} {} with siblings",
+                self.sibling_keys,
+                plural(self.sibling_keys, "key", "keys")
+            ));
+        }
+        name
+    }
+
+    fn role_name(&self) -> String {
         match self.role {
             Role::Follower => format!(
                 "Node {}, follower, lag {} {}",
@@ -226,6 +253,11 @@ impl ClusterView {
                     epoch: st.epoch.unwrap_or(0),
                     lag_entries: leader_lag.iter().find(|l| l.node == st.id).map_or(st.lag_entries, |l| l.lag_entries),
                     fenced: st.fenced,
+                    has_epoch: st.epoch.is_some(),
+                    region: spec.map(|s| s.region.clone()).unwrap_or_default(),
+                    clock_skew_ms: st.clock_skew_ms,
+                    sibling_keys: st.kv.values().filter(|v| v.len() > 1).count() as u64,
+                    pending: st.pending,
                     x_px: spec.and_then(|s| s.x).unwrap_or(cx),
                     y_px: spec.and_then(|s| s.y).unwrap_or(cy),
                 }

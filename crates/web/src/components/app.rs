@@ -8,6 +8,7 @@ use playground::{presets, ClusterView};
 use yew::prelude::*;
 
 use super::canvas::Canvas;
+use super::conflicts::ConflictsPanel;
 use super::controls::{ClientsPanel, SettingsPanel};
 use super::help::{HelpOverlay, Legend};
 use super::node_menu::NodeMenu;
@@ -97,6 +98,9 @@ pub fn app() -> Html {
                 <ShareBox fragment={link} />
             }
             <p class="caption">{ &scenario.caption }</p>
+            if let Some(storm) = playground::conflicts::storm_banner(&session) {
+                <p class="storm" role="status">{ storm }</p>
+            }
             <main class="layout">
                 <div class="stage">
                     <div class="canvas-wrap">
@@ -113,6 +117,7 @@ pub fn app() -> Html {
                 if !state.embed {
                     <aside class="side">
                         <AnomalyPanel anomalies={state.anomalies.clone()} dispatch={dispatch.clone()} />
+                        <ConflictsPanel conflicts={playground::conflicts::conflicts(&session)} total={session.conflicts_total()} dispatch={dispatch.clone()} />
                         <LogPanel detail={selected_detail} />
                         <LagPanel series={panels::lag_series(&session, LAG_WINDOW_US)} now_us={session.now_us()} window_us={LAG_WINDOW_US} />
                         <ClientsPanel clients={clients.clone()} nodes={node_ids.clone()} ops={panels::recent_ops(&session, &state.anomalies)}

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod canvas;
+pub mod conflicts;
 pub mod controls;
 pub mod help;
 pub mod multi_leader;
