@@ -64,7 +64,8 @@ test('C14: the same key written in two regions shows a conflict with both versio
   await first.getByRole('row', { name: /^"Asha K\." from n3, .*: winner$/ }).waitFor();
   await first.getByRole('row', { name: /^"Asha" from n1, .*: loser$/ }).waitFor();
   await first.getByRole('button', { name: /^Show the operations of the conflict on name/ }).click();
-  await page.screenshot({ path: join(SHOTS, 'c14-conflict.png') });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(SHOTS, 'c14-conflict.png'), fullPage: true });
   assert.deepEqual(seen.errors, []);
   await page.close();
 });
@@ -83,7 +84,8 @@ test('C15: with n1 skewed +200 ms, last-write-wins drops the write that happened
   await first.getByRole('row', { name: /^"Asha" from n1, .*: winner$/ }).waitFor();
   await first.getByRole('row', { name: /^"Asha K\." from n3, .*: loser$/ }).waitFor();
   assert.equal(await first.getByRole('note').textContent(), 'Dropped: "Asha K."');
-  await page.screenshot({ path: join(SHOTS, 'c15-lww-dropped.png') });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(SHOTS, 'c15-lww-dropped.png'), fullPage: true });
   assert.deepEqual(seen.errors, []);
   await page.close();
 });
@@ -93,7 +95,8 @@ test('C17: without loop prevention the page names the replication storm', async 
   assert.ok(page);
   await page.getByRole('slider', { name: 'Speed' }).fill('7');
   await playUntil(page, page.getByRole('status').filter({ hasText: /^replication storm: .* limit 4000 reached/ }));
-  await page.screenshot({ path: join(SHOTS, 'c17-storm.png') });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(SHOTS, 'c17-storm.png'), fullPage: true });
   assert.deepEqual(seen.errors, []);
   await page.close();
 });

@@ -217,7 +217,7 @@ fn node_html(node: &NodeView, props: &CanvasProps, svg: &NodeRef) -> Html {
                 <text class="node-epoch" x={x.to_string()} y={(y + 20).to_string()}>{ format!("epoch {}", node.epoch) }</text>
             }
             if node.role != playground::Role::Offline && !node.has_epoch && node.clock_skew_ms != 0 {
-                <text class="node-epoch skew" x={x.to_string()} y={(y + 20).to_string()}>{ format!("clock {:+} ms", node.clock_skew_ms) }</text>
+                <text class="node-skew" x={x.to_string()} y={(y + NODE_RADIUS + 38).to_string()}>{ format!("clock {:+} ms", node.clock_skew_ms) }</text>
             }
             if node.sibling_keys > 0 {
                 <g class="lag-badge siblings">
