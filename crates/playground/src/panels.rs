@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use check::{Anomaly, AnomalyKind};
 use serde::{Deserialize, Serialize};
-use sim::{Micros, MsgKind, NodeStatus, OpKind, Outcome};
+use sim::{Micros, MsgKind, NodeStatus, Outcome};
 
 use crate::session::Session;
 
@@ -146,11 +146,7 @@ pub fn recent_ops(session: &Session, anomalies: &[Anomaly]) -> Vec<OpView> {
         .rev()
         .take(RECENT_OPS_SHOWN_MAX)
         .map(|r| {
-            let what = match &r.kind {
-                OpKind::Read { key } => format!("read {key}"),
-                OpKind::Write { key, value } => format!("write {key} = {value}"),
-                OpKind::Incr { key, by } => format!("add {by} to {key}"),
-            };
+            let what = r.kind.describe();
             let (text, verdict) = match &r.outcome {
                 None => (format!("{what} …"), Verdict::Pending),
                 Some(Outcome::Ok { values }) if r.kind.is_read() => {
@@ -174,24 +170,18 @@ pub fn recent_ops(session: &Session, anomalies: &[Anomaly]) -> Vec<OpView> {
         .collect()
 }
 
-/// One log entry as a panel lists it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EntryRow {
-    pub index: u64,
-    pub epoch: u64,
-    pub key: String,
-    pub value: String,
-    pub committed: bool,
-    pub applied: bool,
-}
+/// One log entry or version as a panel lists it.
+pub type EntryRow = replication::view::StoreRow;
 
-/// One node's log and state.
+/// One node's log or version store, and its state.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NodeDetail {
     pub id: String,
     pub status: String,
     pub role: String,
+    /// 0 in families without epochs.
     pub epoch: u64,
+    pub has_epoch: bool,
     pub leader: Option<String>,
     pub last_index: u64,
     pub commit_index: u64,
@@ -199,7 +189,10 @@ pub struct NodeDetail {
     /// Entries older than the shown ones (or folded into a snapshot).
     pub hidden_entries: u64,
     pub entries: Vec<EntryRow>,
-    pub kv: Vec<(String, String)>,
+    /// Each key's value, or its siblings.
+    pub kv: Vec<(String, Vec<String>)>,
+    pub pending: u64,
+    pub conflicts_resolved: u64,
     pub local_clock_skew_ms: i64,
 }
 
@@ -220,6 +213,7 @@ pub fn node_detail(session: &Session, id: &str) -> Option<NodeDetail> {
         status: status_word.to_string(),
         role: "offline".to_string(),
         epoch: 0,
+        has_epoch: false,
         leader: None,
         last_index: 0,
         commit_index: 0,
@@ -227,33 +221,18 @@ pub fn node_detail(session: &Session, id: &str) -> Option<NodeDetail> {
         hidden_entries: 0,
         entries: Vec::new(),
         kv: Vec::new(),
+        pending: 0,
+        conflicts_resolved: 0,
         local_clock_skew_ms: skew,
     };
-    if let Some(n) = engine.single_leader().and_then(|s| s.node(node)) {
-        let v = n.view();
-        d.role = format!("{:?}", v.role).to_lowercase();
-        (d.epoch, d.last_index, d.commit_index, d.applied_index) =
-            (v.epoch, v.last_index, v.commit_index, v.applied_index);
-        d.leader = v.leader.map(|l| session.names().node_name(l).to_string());
-        let skip = v.log.len().saturating_sub(LOG_ENTRIES_SHOWN_MAX);
-        d.hidden_entries = v.log_base_index + skip as u64;
-        d.entries = v
-            .log
-            .into_iter()
-            .skip(skip)
-            .map(|e| EntryRow {
-                committed: e.index <= v.commit_index,
-                applied: e.index <= v.applied_index,
-                index: e.index,
-                epoch: e.epoch,
-                key: e.key,
-                value: e.value,
-            })
-            .collect();
-        d.kv = v.kv.into_iter().collect();
-    } else if let Some(n) = engine.register().and_then(|s| s.node(node)) {
-        d.role = "replica".to_string();
-        d.kv = n.map.clone().into_iter().collect();
+    if let Some(n) = engine.node(node) {
+        d.role = format!("{:?}", n.role()).to_lowercase();
+        (d.epoch, d.has_epoch) = (n.epoch().unwrap_or(0), n.epoch().is_some());
+        (d.last_index, d.commit_index, d.applied_index) = n.store().positions();
+        d.leader = n.leader().map(|l| session.names().node_name(l).to_string());
+        (d.hidden_entries, d.entries) = n.store_rows(LOG_ENTRIES_SHOWN_MAX);
+        d.kv = n.kv_siblings().into_iter().collect();
+        (d.pending, d.conflicts_resolved) = (n.pending(), n.conflicts_resolved());
     }
     Some(d)
 }
@@ -338,9 +317,33 @@ pub fn markers(session: &Session, anomalies: &[Anomaly]) -> Vec<Marker> {
 /// At most this many markers are drawn on the timeline.
 pub const MARKERS_MAX: usize = 200;
 
-/// The single-leader settings in force, as the settings panel shows them.
+/// The settings in force, as the settings panel shows them: one variant
+/// per family with settings of its own.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct SettingsView {
+pub enum SettingsView {
+    /// A family without settings the page can change.
+    None,
+    SingleLeader(SingleLeaderSettingsView),
+    MultiLeader(MultiLeaderSettingsView),
+}
+
+/// The multi-leader settings in force.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MultiLeaderSettingsView {
+    /// (region, leader, followers), in ring order.
+    pub regions: Vec<(String, String, Vec<String>)>,
+    /// "all-to-all", "ring" or "star around n1".
+    pub topology: String,
+    pub strategy: replication::multi_leader::Strategy,
+    pub loop_prevention: bool,
+    pub use_key_homes: bool,
+    /// (key, home region).
+    pub key_homes: Vec<(String, String)>,
+}
+
+/// The single-leader settings in force.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SingleLeaderSettingsView {
     /// Each node's mode as a follower: "async", "sync" or "semi-sync".
     pub modes: Vec<(String, &'static str)>,
     pub failover: bool,
@@ -348,21 +351,7 @@ pub struct SettingsView {
     pub fencing: bool,
 }
 
-/// The settings of the node that matters now: the leader with the highest
-/// epoch, or else the first node that is up. `None` for other protocols.
-pub fn settings_view(session: &Session) -> Option<SettingsView> {
-    let sim = session.engine().single_leader()?;
-    let up: Vec<_> = sim.nodes().iter().filter_map(|&id| sim.node(id)).collect();
-    let node = up.iter().filter(|n| n.role() == sim::Role::Leader).max_by_key(|n| n.epoch()).or(up.first())?;
-    let s = node.settings();
-    Some(SettingsView {
-        modes: sim
-            .nodes()
-            .iter()
-            .map(|&id| (session.names().node_name(id).to_string(), s.mode_of(id).as_str()))
-            .collect(),
-        failover: s.failover,
-        failover_timeout_ms: s.failover_timeout_us / 1_000,
-        fencing: s.fencing,
-    })
+/// The settings in force now, whatever the family.
+pub fn settings_view(session: &Session) -> SettingsView {
+    session.engine().settings_view(session.names())
 }

@@ -8,6 +8,7 @@ use playground::{presets, ClusterView};
 use yew::prelude::*;
 
 use super::canvas::Canvas;
+use super::conflicts::ConflictsPanel;
 use super::controls::{ClientsPanel, SettingsPanel};
 use super::help::{HelpOverlay, Legend};
 use super::node_menu::NodeMenu;
@@ -51,7 +52,6 @@ pub fn app() -> Html {
     let selected_detail = state.selected.as_deref().and_then(|id| panels::node_detail(&session, id));
     let menu_node = state.selected.as_deref().filter(|_| state.menu_open).and_then(|id| cluster.node(id).cloned());
     let scenario = session.scenario();
-    let single_leader = matches!(scenario.protocol, playground::ProtocolSpec::SingleLeader(_));
     let on_preset = {
         let d = dispatch.clone();
         Callback::from(move |e: Event| {
@@ -98,6 +98,9 @@ pub fn app() -> Html {
                 <ShareBox fragment={link} />
             }
             <p class="caption">{ &scenario.caption }</p>
+            if let Some(storm) = playground::conflicts::storm_banner(&session) {
+                <p class="storm" role="status">{ storm }</p>
+            }
             <main class="layout">
                 <div class="stage">
                     <div class="canvas-wrap">
@@ -114,11 +117,12 @@ pub fn app() -> Html {
                 if !state.embed {
                     <aside class="side">
                         <AnomalyPanel anomalies={state.anomalies.clone()} dispatch={dispatch.clone()} />
+                        <ConflictsPanel conflicts={playground::conflicts::conflicts(&session)} total={session.conflicts_total()} dispatch={dispatch.clone()} />
                         <LogPanel detail={selected_detail} />
                         <LagPanel series={panels::lag_series(&session, LAG_WINDOW_US)} now_us={session.now_us()} window_us={LAG_WINDOW_US} />
                         <ClientsPanel clients={clients.clone()} nodes={node_ids.clone()} ops={panels::recent_ops(&session, &state.anomalies)}
                             highlighted={state.highlighted_ops.clone()} dispatch={dispatch.clone()} />
-                        <SettingsPanel current={panels::settings_view(&session)} nodes={node_ids} clients={clients.iter().map(|c| c.id.clone()).collect::<Vec<_>>()} {single_leader} dispatch={dispatch.clone()} />
+                        <SettingsPanel current={panels::settings_view(&session)} nodes={node_ids} clients={clients.iter().map(|c| c.id.clone()).collect::<Vec<_>>()} dispatch={dispatch.clone()} />
                     </aside>
                 }
             </main>

@@ -61,6 +61,14 @@ pub fn canvas(props: &CanvasProps) -> Html {
             }
         })
     };
+    let regions = playground::conflicts::regions(cluster).into_iter().map(|r| {
+        html! {
+            <g class="region" role="group" aria-label={format!("Region {}: {}", r.name, r.nodes.join(", "))}>
+                <rect x={r.x.to_string()} y={r.y.to_string()} width={r.width.to_string()} height={r.height.to_string()} rx="18" />
+                <text x={(r.x + 14).to_string()} y={(r.y + 24).to_string()}>{ format!("region {}", r.name) }</text>
+            </g>
+        }
+    });
     let links = cluster.links.iter().filter_map(|l| link_html(cluster, l, &props.dispatch));
     let clients = props.clients.iter().enumerate().filter_map(|(i, c)| {
         let same_node = |o: &&ClientView| o.node == c.node;
@@ -77,6 +85,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
                 <text x={((ZONE_X + 992) / 2).to_string()} y="36">{ "partition zone" }</text>
                 <text class="zone-hint" x={((ZONE_X + 992) / 2).to_string()} y="56">{ "drop nodes here to cut them off" }</text>
             </g>
+            { for regions }
             { for clients }
             { for nodes }
             { for links }
@@ -204,8 +213,17 @@ fn node_html(node: &NodeView, props: &CanvasProps, svg: &NodeRef) -> Html {
                 <text class="crown" x={(x - NODE_RADIUS - 4).to_string()} y={(y - NODE_RADIUS + 14).to_string()} aria-hidden="true">{ "♛" }</text>
             }
             <text class="node-id" x={x.to_string()} y={(y + 2).to_string()}>{ &node.id }</text>
-            if node.role != playground::Role::Offline {
+            if node.role != playground::Role::Offline && node.has_epoch {
                 <text class="node-epoch" x={x.to_string()} y={(y + 20).to_string()}>{ format!("epoch {}", node.epoch) }</text>
+            }
+            if node.role != playground::Role::Offline && !node.has_epoch && node.clock_skew_ms != 0 {
+                <text class="node-skew" x={x.to_string()} y={(y + NODE_RADIUS + 38).to_string()}>{ format!("clock {:+} ms", node.clock_skew_ms) }</text>
+            }
+            if node.sibling_keys > 0 {
+                <g class="lag-badge siblings">
+                    <rect x={(x - 74).to_string()} y={(y - NODE_RADIUS - 8).to_string()} width="64" height="20" rx="10" />
+                    <text x={(x - 42).to_string()} y={(y - NODE_RADIUS + 6).to_string()}>{ "siblings" }</text>
+                </g>
             }
             <text class="node-role" x={x.to_string()} y={(y + NODE_RADIUS + 20).to_string()}>
                 { if node.fenced { "leader · lease expired" } else { node.role.as_str() } }

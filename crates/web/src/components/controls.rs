@@ -2,7 +2,7 @@
 //! marked fresh, stale or failed), and settings. Every change is an
 //! intervention the session records at the current virtual time.
 
-use playground::panels::{ClientView, OpView, SettingsView};
+use playground::panels::{ClientView, OpView, SettingsView, SingleLeaderSettingsView};
 use playground::{FollowerMode, LinkSpec, ReadPolicy, ScriptAction, WorkloadSpec};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -109,12 +109,79 @@ pub fn clients_panel(props: &ClientsPanelProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 pub struct SettingsPanelProps {
-    /// The settings in force, shown as each select's first option.
-    pub current: Option<SettingsView>,
+    /// The settings in force, shown as each select's first option; its
+    /// variant picks the family's own settings component.
+    pub current: SettingsView,
     pub nodes: Vec<String>,
     pub clients: Vec<String>,
-    pub single_leader: bool,
     pub dispatch: Callback<Action>,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct SingleLeaderSettingsProps {
+    pub current: SingleLeaderSettingsView,
+    pub nodes: Vec<String>,
+    pub dispatch: Callback<Action>,
+}
+
+fn now_option(text: String) -> Html {
+    html! { <option value="" selected=true>{ format!("{text} (now)") }</option> }
+}
+
+fn on_off_word(on: bool) -> String {
+    if on {
+        "on".into()
+    } else {
+        "off".into()
+    }
+}
+
+/// Single leader: follower modes, failover, its timeout and fencing.
+#[function_component(SingleLeaderSettings)]
+pub fn single_leader_settings(props: &SingleLeaderSettingsProps) -> Html {
+    let d = &props.dispatch;
+    let c = &props.current;
+    let mode_rows = props.nodes.iter().map(|n| {
+        let node = n.clone();
+        let mode_now = c.modes.iter().find(|(id, _)| id == n).map_or("—", |(_, m)| *m);
+        let onchange = on_select(d, move |v| {
+            let mode = match v {
+                "sync" => FollowerMode::Sync,
+                "semi_sync" => FollowerMode::SemiSync,
+                _ => FollowerMode::Async,
+            };
+            vec![ScriptAction::SetFollowerMode { node: node.clone(), mode }]
+        });
+        html! {
+            <label>{ format!("{n} as follower") }
+                <select aria-label={format!("Replication mode of {n}")} {onchange}>
+                    { now_option(mode_now.to_string()) }<option value="async">{ "async" }</option>
+                    <option value="sync">{ "sync" }</option><option value="semi_sync">{ "semi-sync" }</option>
+                </select>
+            </label>
+        }
+    });
+    html! {
+        <>
+            { for mode_rows }
+            <label>{ "Automatic failover" }
+                <select aria-label="Automatic failover" onchange={on_select(d, |v| vec![ScriptAction::SetFailover { on: v == "on" }])}>
+                    { now_option(on_off_word(c.failover)) }<option value="on">{ "on" }</option><option value="off">{ "off" }</option>
+                </select>
+            </label>
+            <label>{ "Failover timeout" }
+                <select aria-label="Failover timeout" onchange={on_select(d, |v| vec![ScriptAction::SetFailoverTimeout { timeout_ms: v.parse().unwrap_or(300) }])}>
+                    { now_option(format!("{} ms", c.failover_timeout_ms)) }<option value="60">{ "60 ms" }</option><option value="300">{ "300 ms" }</option>
+                    <option value="1000">{ "1 s" }</option><option value="3000">{ "3 s" }</option>
+                </select>
+            </label>
+            <label>{ "Fencing (epochs + lease)" }
+                <select aria-label="Fencing" onchange={on_select(d, |v| vec![ScriptAction::SetFencing { on: v == "on" }])}>
+                    { now_option(on_off_word(c.fencing)) }<option value="on">{ "on" }</option><option value="off">{ "off: split-brain teaching mode" }</option>
+                </select>
+            </label>
+        </>
+    }
 }
 
 fn on_select(d: &Callback<Action>, make: impl Fn(&str) -> Vec<ScriptAction> + 'static) -> Callback<Event> {
@@ -149,33 +216,11 @@ pub fn settings_panel(props: &SettingsPanelProps) -> Html {
         on_select(d, move |v| all(v.parse().unwrap_or(20), 0))
     };
     let loss = on_select(d, move |v| all_links(20, v.parse().unwrap_or(0)));
-    let current = props.current.clone();
-    let now = |text: String| html! { <option value="" selected=true>{ format!("{text} (now)") }</option> };
-    let mode_rows = props.nodes.iter().map(|n| {
-        let node = n.clone();
-        let mode_now = current.as_ref().and_then(|c| c.modes.iter().find(|(id, _)| id == n)).map_or("—", |(_, m)| *m);
-        let onchange = on_select(d, move |v| {
-            let mode = match v {
-                "sync" => FollowerMode::Sync,
-                "semi_sync" => FollowerMode::SemiSync,
-                _ => FollowerMode::Async,
-            };
-            vec![ScriptAction::SetFollowerMode { node: node.clone(), mode }]
-        });
-        html! {
-            <label>{ format!("{n} as follower") }
-                <select aria-label={format!("Replication mode of {n}")} {onchange}>
-                    { now(mode_now.to_string()) }<option value="async">{ "async" }</option>
-                    <option value="sync">{ "sync" }</option><option value="semi_sync">{ "semi-sync" }</option>
-                </select>
-            </label>
-        }
-    });
     let workload_rows = props.clients.iter().map(|c| {
         let client = c.clone();
         let onchange = on_select(d, move |v| {
             let rate: u32 = v.parse().unwrap_or(0);
-            let workload = (rate > 0).then(|| WorkloadSpec { rate_per_s: rate, read_percent: 50, keys: vec!["x".into(), "y".into()], start_ms: 0, stop_ms: None });
+            let workload = (rate > 0).then(|| WorkloadSpec { rate_per_s: rate, read_percent: 50, keys: vec!["x".into(), "y".into()], start_ms: 0, stop_ms: None, updates: Default::default() });
             vec![ScriptAction::SetWorkload { client: client.clone(), workload }]
         });
         html! {
@@ -192,25 +237,7 @@ pub fn settings_panel(props: &SettingsPanelProps) -> Html {
             <h2>{ "Settings" }</h2>
             <p class="muted">{ "Each change is recorded at the current time and replays with the share link." }</p>
             <div class="form-grid">
-                if props.single_leader {
-                    { for mode_rows }
-                    <label>{ "Automatic failover" }
-                        <select aria-label="Automatic failover" onchange={on_select(d, |v| vec![ScriptAction::SetFailover { on: v == "on" }])}>
-                            { now(current.as_ref().map_or("—".into(), |c| if c.failover { "on".into() } else { "off".into() })) }<option value="on">{ "on" }</option><option value="off">{ "off" }</option>
-                        </select>
-                    </label>
-                    <label>{ "Failover timeout" }
-                        <select aria-label="Failover timeout" onchange={on_select(d, |v| vec![ScriptAction::SetFailoverTimeout { timeout_ms: v.parse().unwrap_or(300) }])}>
-                            { now(current.as_ref().map_or("—".into(), |c| format!("{} ms", c.failover_timeout_ms))) }<option value="60">{ "60 ms" }</option><option value="300">{ "300 ms" }</option>
-                            <option value="1000">{ "1 s" }</option><option value="3000">{ "3 s" }</option>
-                        </select>
-                    </label>
-                    <label>{ "Fencing (epochs + lease)" }
-                        <select aria-label="Fencing" onchange={on_select(d, |v| vec![ScriptAction::SetFencing { on: v == "on" }])}>
-                            { now(current.as_ref().map_or("—".into(), |c| if c.fencing { "on".into() } else { "off".into() })) }<option value="on">{ "on" }</option><option value="off">{ "off: split-brain teaching mode" }</option>
-                        </select>
-                    </label>
-                }
+                { family_settings(&props.current, &props.nodes, d) }
                 <label>{ "Link latency" }
                     <select aria-label="Link latency" onchange={latency}>
                         <option value="" selected=true>{ "—" }</option><option value="5">{ "5 ms" }</option><option value="20">{ "20 ms" }</option>
@@ -225,5 +252,18 @@ pub fn settings_panel(props: &SettingsPanelProps) -> Html {
                 { for workload_rows }
             </div>
         </section>
+    }
+}
+
+/// The settings component of the family that runs.
+fn family_settings(current: &SettingsView, nodes: &[String], d: &Callback<Action>) -> Html {
+    match current {
+        SettingsView::None => html! {},
+        SettingsView::SingleLeader(c) => {
+            html! { <SingleLeaderSettings current={c.clone()} nodes={nodes.to_vec()} dispatch={d.clone()} /> }
+        }
+        SettingsView::MultiLeader(c) => {
+            html! { <super::multi_leader::MultiLeaderSettings current={c.clone()} dispatch={d.clone()} /> }
+        }
     }
 }

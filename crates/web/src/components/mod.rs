@@ -3,8 +3,10 @@
 
 pub mod app;
 pub mod canvas;
+pub mod conflicts;
 pub mod controls;
 pub mod help;
+pub mod multi_leader;
 pub mod node_menu;
 pub mod panels;
 pub mod share;

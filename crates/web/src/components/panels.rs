@@ -21,21 +21,51 @@ pub fn log_panel(props: &LogPanelProps) -> Html {
         return html! { <section class="panel" aria-label="Node log"><h2>{ "Log" }</h2><p class="muted">{ "Select a node to see its log." }</p></section> };
     };
     let rows = d.entries.iter().map(|e| {
-        let state = if e.applied { "applied" } else if e.committed { "committed" } else { "pending" };
+        let state = if e.applied {
+            "applied"
+        } else if e.committed {
+            "committed"
+        } else {
+            "pending"
+        };
+        let stamp = if d.has_epoch { e.epoch.to_string() } else { e.stamp.clone() };
         html! {
             <tr class={state}>
-                <td>{ e.index }</td><td>{ e.epoch }</td><td>{ format!("{} = {}", e.key, e.value) }</td><td>{ state }</td>
+                <td>{ e.index }</td><td>{ stamp }</td><td>{ format!("{} = {}", e.key, e.value) }</td><td>{ state }</td>
             </tr>
         }
     });
-    let kv = d.kv.iter().map(|(k, v)| html! { <li><code>{ format!("{k} = {v}") }</code></li> });
+    let kv = d.kv.iter().map(|(k, v)| {
+        if v.len() > 1 {
+            let label = format!("{k} has {} siblings: {}", v.len(), v.join(", "));
+            html! { <li class="siblings" aria-label={label}><code>{ format!("{k} = {}", v.join(" | ")) }</code><span class="badge">{ format!("{} siblings", v.len()) }</span></li> }
+        } else {
+            html! { <li><code>{ format!("{k} = {}", v.join("")) }</code></li> }
+        }
+    });
     let leader = d.leader.clone().unwrap_or_else(|| "none".to_string());
+    let title = if d.has_epoch {
+        format!("{} — {} ({}), epoch {}", d.id, d.role, d.status, d.epoch)
+    } else {
+        format!("{} — {} ({})", d.id, d.role, d.status)
+    };
+    let figures = if d.has_epoch {
+        format!(
+            "leader {leader} · last {} · commit {} · applied {} · clock {:+} ms",
+            d.last_index, d.commit_index, d.applied_index, d.local_clock_skew_ms
+        )
+    } else {
+        format!(
+            "versions applied {} · queued {} · conflicts resolved {} · clock {:+} ms",
+            d.applied_index, d.pending, d.conflicts_resolved, d.local_clock_skew_ms
+        )
+    };
     html! {
         <section class="panel" aria-label={format!("Log of {}", d.id)}>
-            <h2>{ format!("{} — {} ({}), epoch {}", d.id, d.role, d.status, d.epoch) }</h2>
-            <p class="muted">{ format!("leader {leader} · last {} · commit {} · applied {} · clock {:+} ms", d.last_index, d.commit_index, d.applied_index, d.local_clock_skew_ms) }</p>
+            <h2>{ title }</h2>
+            <p class="muted">{ figures }</p>
             <table class="log">
-                <thead><tr><th>{ "pos" }</th><th>{ "epoch" }</th><th>{ "write" }</th><th>{ "state" }</th></tr></thead>
+                <thead><tr><th>{ "pos" }</th><th>{ if d.has_epoch { "epoch" } else { "stamp" } }</th><th>{ "write" }</th><th>{ "state" }</th></tr></thead>
                 <tbody>
                     if d.hidden_entries > 0 {
                         <tr class="muted"><td colspan="4">{ format!("… {} earlier entries", d.hidden_entries) }</td></tr>
