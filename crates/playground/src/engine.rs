@@ -170,6 +170,16 @@ impl Engine {
         with_timeline!(self, tl => tl.sim().trace().from_seq(seq).for_each(|r| f(r.at_us, &r.event)))
     }
 
+    /// Calls `f` for every kept trace record with `from_us <= at_us < to_us`, oldest first.
+    pub fn for_each_record_between(&self, from_us: Micros, to_us: Micros, mut f: impl FnMut(Micros, &TraceEvent)) {
+        with_timeline!(self, tl => tl
+            .sim()
+            .trace()
+            .since(from_us)
+            .take_while(|r| r.at_us < to_us)
+            .for_each(|r| f(r.at_us, &r.event)))
+    }
+
     pub fn events_processed(&self) -> u64 {
         with_timeline!(self, tl => tl.sim().events_processed())
     }
