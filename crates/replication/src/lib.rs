@@ -9,12 +9,13 @@
 //!   followers, failover with epochs, fencing, catch-up and read policies.
 //! - [`multi_leader`]: active-active leaders in regions, topologies, loop
 //!   prevention, conflict strategies (LWW, version vectors, merge, CRDTs).
-//! - [`view`]: the protocol-neutral view every node implements, including
-//!   the version data (`sim::versions`) it hands the checkers.
+//! - [`view`]: the protocol-neutral view every node implements; [`versions`]:
+//!   the version data it hands the checkers.
 
 pub mod log;
 pub mod multi_leader;
 pub mod single_leader;
+pub mod versions;
 pub mod view;
 
 pub use sim::NodeId;
