@@ -10,6 +10,7 @@ pub mod compile;
 pub mod conflicts;
 mod engine;
 pub mod family;
+pub mod leaderless;
 pub mod multi_leader;
 pub mod panels;
 pub mod presets;
@@ -24,7 +25,7 @@ mod validate;
 pub mod view;
 
 pub use check::{Anomaly, AnomalyKind};
-pub use protocol::{MultiLeaderSpec, ProtocolSpec, SingleLeaderSpec, TopologySpec};
+pub use protocol::{ClientQuorumSpec, LeaderlessSpec, MultiLeaderSpec, ProtocolSpec, SingleLeaderSpec, TopologySpec};
 pub use replication::multi_leader::Strategy;
 pub use replication::single_leader::FollowerMode;
 pub use report::Report;

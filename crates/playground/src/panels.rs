@@ -325,6 +325,30 @@ pub enum SettingsView {
     None,
     SingleLeader(SingleLeaderSettingsView),
     MultiLeader(MultiLeaderSettingsView),
+    Leaderless(LeaderlessSettingsView),
+}
+
+/// The leaderless settings in force, the ring's preference lists and the
+/// hints waiting to be handed back.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LeaderlessSettingsView {
+    pub n: u32,
+    pub r: u32,
+    pub w: u32,
+    /// R + W > N.
+    pub overlap: bool,
+    /// The overlap condition in a sentence, as the page states it.
+    pub overlap_text: String,
+    /// (client, own R, own W).
+    pub clients: Vec<(String, Option<u32>, Option<u32>)>,
+    pub sloppy_quorum: bool,
+    pub read_repair: bool,
+    /// 0: anti-entropy off.
+    pub anti_entropy_ms: u64,
+    /// (key, its N home replicas in ring order), for keys some node holds.
+    pub preference_lists: Vec<(String, Vec<String>)>,
+    /// (holder, home, hinted versions).
+    pub hints: Vec<(String, String, u64)>,
 }
 
 /// The multi-leader settings in force.

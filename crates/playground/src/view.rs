@@ -59,6 +59,8 @@ pub struct NodeView {
     pub sibling_keys: u64,
     /// Updates waiting to be acknowledged by peers (multi leader), or writes waiting.
     pub pending: u64,
+    /// Hinted writes held for other nodes: (home, count), e.g. a hint for n3.
+    pub hints: Vec<(String, u64)>,
     pub x_px: i32,
     pub y_px: i32,
 }
@@ -72,6 +74,9 @@ impl NodeView {
         }
         if self.clock_skew_ms != 0 {
             name.push_str(&format!(", clock {:+} ms", self.clock_skew_ms));
+        }
+        for (home, count) in &self.hints {
+            name.push_str(&format!(", {count} {} for {home}", plural(*count, "hint", "hints")));
         }
         if self.sibling_keys > 0 {
             name.push_str(&format!(
@@ -162,6 +167,8 @@ pub struct NodeState {
     pub clock_skew_ms: i64,
     /// Each key's value, or its siblings.
     pub kv: SiblingMap,
+    /// Hinted writes held for other nodes, per home.
+    pub hints: Vec<(NodeId, u64)>,
 }
 
 /// Every node's state now.
@@ -189,6 +196,7 @@ pub fn node_states(session: &Session) -> Vec<NodeState> {
                 fenced: false,
                 clock_skew_ms: engine.local_time_us(id).map_or(0, |t| (t - now) / 1_000),
                 kv: SiblingMap::new(),
+                hints: Vec::new(),
             };
             if let Some(n) = engine.node(id) {
                 let store = n.store();
@@ -198,6 +206,7 @@ pub fn node_states(session: &Session) -> Vec<NodeState> {
                     (n.lag_entries(), n.pending(), n.conflicts_resolved());
                 st.fenced = n.fenced();
                 st.kv = n.kv_siblings();
+                st.hints = n.hinted_for();
             }
             st
         })
@@ -258,6 +267,7 @@ impl ClusterView {
                     clock_skew_ms: st.clock_skew_ms,
                     sibling_keys: st.kv.values().filter(|v| v.len() > 1).count() as u64,
                     pending: st.pending,
+                    hints: st.hints.iter().map(|&(h, c)| (names.node_name(h).to_string(), c)).collect(),
                     x_px: spec.and_then(|s| s.x).unwrap_or(cx),
                     y_px: spec.and_then(|s| s.y).unwrap_or(cy),
                 }

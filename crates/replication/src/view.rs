@@ -97,6 +97,11 @@ pub trait ReplicaView {
     fn lag_entries(&self) -> u64;
     /// Work waiting here: writes waiting for acks, hints, forwarding queues.
     fn pending(&self) -> u64;
+    /// Hinted writes held here for other nodes (sloppy quorum): per home
+    /// replica, how many; empty in families without hints.
+    fn hinted_for(&self) -> Vec<(NodeId, u64)> {
+        Vec::new()
+    }
     /// Conflicts this node has resolved so far.
     fn conflicts_resolved(&self) -> u64 {
         0

@@ -3,10 +3,10 @@
 //! a read and answers after R, with the newest version or every sibling.
 //!
 //! A home that misses the request's deadline is *suspected* until it is
-//! heard from again. With sloppy quorum on, the coordinator then sends the
+//! heard from again (or [`super::SUSPECT_US`] passes). With sloppy quorum on, the coordinator then sends the
 //! request to the next nodes on the ring instead, a write carrying a hint
-//! naming the home it stands in for, and gives the request one more
-//! deadline; suspected homes are skipped from the start next time. Off, a
+//! naming the home it stands in for (a write does so even once W answered,
+//! so N nodes keep it), and gives the request one more deadline; suspected homes are skipped from the start next time. Off, a
 //! request whose quorum cannot be met fails: at once (definitely not
 //! applied) when fewer than R or W homes are unsuspected, or at the
 //! deadline, where a write is reported unknown because some replicas may
@@ -21,19 +21,21 @@ use sim::{OpKind, Outcome, Reply, Request, NO_QUORUM};
 
 use super::dvv::{Dot, KeyState, Sib};
 use super::msg::Msg;
-use super::node::{Ctx, LeaderlessNode, Pending, Waiting, CONTEXTS_MAX, PENDING_REQUESTS_MAX, TAG_REQUEST_BASE};
+use super::node::{
+    Ctx, LeaderlessNode, Pending, Waiting, CONTEXTS_MAX, PENDING_REQUESTS_MAX, SUSPECT_US, TAG_REQUEST_BASE,
+};
 use sim::NodeId;
 
 impl LeaderlessNode {
     /// Where a request for `key` goes: its N homes, a suspected home replaced
     /// by the next free node on the ring when sloppy quorum is on.
-    fn targets(&self, key: &str) -> Vec<(NodeId, Option<NodeId>)> {
+    fn targets(&self, key: &str, now: i64) -> Vec<(NodeId, Option<NodeId>)> {
         let n = self.settings.n_for(self.nodes.len());
         let walk: Vec<NodeId> = self.ring.walk(key).collect();
-        let mut spare = walk.iter().skip(n).copied().filter(|x| !self.suspected.contains(x));
+        let mut spare = walk.iter().skip(n).copied().filter(|&x| !self.is_suspected(x, now));
         let mut out = Vec::new();
         for &home in &walk[..n] {
-            if self.settings.sloppy_quorum && self.suspected.contains(&home) {
+            if self.settings.sloppy_quorum && self.is_suspected(home, now) {
                 if let Some(f) = spare.next() {
                     out.push((f, Some(home)));
                 }
@@ -59,8 +61,9 @@ impl LeaderlessNode {
             ctx.reply(req.op, Reply::fail(format!("{} is coordinating {PENDING_REQUESTS_MAX} requests", self.id)));
             return;
         }
-        let targets = self.targets(&key);
-        let usable = targets.iter().filter(|(t, _)| !self.suspected.contains(t)).count();
+        let now = ctx.local_time_us();
+        let targets = self.targets(&key, now);
+        let usable = targets.iter().filter(|(t, _)| !self.is_suspected(*t, now)).count();
         if usable < need {
             let what = if req.kind.is_read() { "R" } else { "W" };
             ctx.reply(
@@ -184,13 +187,21 @@ impl LeaderlessNode {
         let answered = p.answered();
         let silent: Vec<(NodeId, Option<NodeId>)> =
             p.targets.iter().copied().filter(|t| !answered.contains(&t.0)).collect();
-        self.suspected.extend(silent.iter().map(|t| t.0));
+        let until = ctx.local_time_us().saturating_add(SUSPECT_US);
+        self.suspected.extend(silent.iter().map(|t| (t.0, until)));
         let p = &self.pending[&id];
-        if !p.replied && self.settings.sloppy_quorum && !p.fell_back {
+        // A write falls back even after its quorum answered, so N nodes hold
+        // it (the hint goes home later); a read only while short of R.
+        let write = matches!(p.waiting, Waiting::Write { .. });
+        if (!p.replied || write) && self.settings.sloppy_quorum && !p.fell_back && !silent.is_empty() {
             let used: Vec<NodeId> = p.targets.iter().map(|t| t.0).collect();
             let n = self.settings.n_for(self.nodes.len());
-            let mut spare: Vec<NodeId> =
-                self.ring.walk(&p.key).skip(n).filter(|x| !used.contains(x) && !self.suspected.contains(x)).collect();
+            let mut spare: Vec<NodeId> = self
+                .ring
+                .walk(&p.key)
+                .skip(n)
+                .filter(|x| !used.contains(x) && !self.is_suspected(*x, until - SUSPECT_US))
+                .collect();
             spare.reverse();
             let timer = ctx.set_timer(self.settings.request_timeout_us.max(1), TAG_REQUEST_BASE + id);
             let p = self.pending.get_mut(&id).expect("checked above");

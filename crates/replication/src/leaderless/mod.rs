@@ -48,7 +48,8 @@ use sim::{NodeId, Protocol};
 
 pub use msg::Msg;
 pub use node::{
-    LeaderlessDurable, LeaderlessNode, CONTEXTS_MAX, HANDOFF_BATCH_MAX, PENDING_REQUESTS_MAX, VERSIONS_PER_KEY_MAX,
+    LeaderlessDurable, LeaderlessNode, CONTEXTS_MAX, HANDOFF_BATCH_MAX, PENDING_REQUESTS_MAX, SUSPECT_US,
+    VERSIONS_PER_KEY_MAX,
 };
 pub use settings::{ClientQuorum, LeaderlessCommand, LeaderlessSettings};
 

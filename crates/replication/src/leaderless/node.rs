@@ -3,7 +3,7 @@
 //! ([`super::coordinator`]); every node is also a replica for the keys the
 //! ring gives it ([`super::replica`]).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use sim::{ClientId, Context, Node, NodeEvent, NodeId, OpId, Request, Role, TimerId};
@@ -24,6 +24,9 @@ pub const PENDING_REQUESTS_MAX: usize = 1_024;
 pub const CONTEXTS_MAX: usize = 4_096;
 /// At most this many hinted versions go back to a home replica per handoff tick.
 pub const HANDOFF_BATCH_MAX: usize = 64;
+/// A node that missed a deadline is skipped (sloppy quorum) or counted out
+/// (strict) for this long, unless it is heard from sooner; then it is tried again.
+pub const SUSPECT_US: i64 = 1_000_000;
 
 pub(super) const TAG_ANTI_ENTROPY: u64 = 1;
 pub(super) const TAG_HANDOFF: u64 = 2;
@@ -89,8 +92,9 @@ pub struct LeaderlessNode {
     pub(super) next_req: u64,
     /// Per client and key: the clock and values of its last read or write.
     pub(super) contexts: BTreeMap<(ClientId, String), (Vv, Vec<String>)>,
-    /// Nodes that missed a request's deadline, until they are heard from.
-    pub(super) suspected: BTreeSet<NodeId>,
+    /// Nodes that missed a request's deadline, with the local time until
+    /// which they stay suspected (or until they are heard from).
+    pub(super) suspected: BTreeMap<NodeId, i64>,
     pub(super) ae_turn: usize,
     pub(super) ae_timer: Option<TimerId>,
     pub(super) handoff_timer: Option<TimerId>,
@@ -108,7 +112,7 @@ impl LeaderlessNode {
             pending: BTreeMap::new(),
             next_req: 1,
             contexts: BTreeMap::new(),
-            suspected: BTreeSet::new(),
+            suspected: BTreeMap::new(),
             ae_turn: 0,
             ae_timer: None,
             handoff_timer: None,
@@ -147,6 +151,11 @@ impl LeaderlessNode {
         ctx.emit(NodeEvent::Role { role: Role::Replica, epoch: 0 });
         self.arm_anti_entropy(ctx);
         self.handoff_timer = Some(ctx.set_timer(self.settings.handoff_us.max(1), TAG_HANDOFF));
+    }
+
+    /// True if `node` missed a deadline recently and has not been heard from since.
+    pub(super) fn is_suspected(&self, node: NodeId, now_us: i64) -> bool {
+        self.suspected.get(&node).is_some_and(|&until| now_us < until)
     }
 
     pub(super) fn arm_anti_entropy(&mut self, ctx: &mut Ctx<'_>) {

@@ -62,6 +62,10 @@ impl ReplicaView for LeaderlessNode {
         self.hints().values().sum()
     }
 
+    fn hinted_for(&self) -> Vec<(sim::NodeId, u64)> {
+        self.hints().into_iter().collect()
+    }
+
     fn versions(&self) -> BTreeMap<String, KeyVersions> {
         self.d
             .store

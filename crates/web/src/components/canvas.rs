@@ -23,6 +23,9 @@ pub struct CanvasProps {
     pub selected: Option<String>,
     pub dragging: Option<String>,
     pub dispatch: Callback<Action>,
+    /// Nodes to highlight: a chosen key's preference list (leaderless).
+    #[prop_or_default]
+    pub highlight: Vec<String>,
 }
 
 const NODE_RADIUS: i32 = 38;
@@ -177,7 +180,8 @@ fn node_html(node: &NodeView, props: &CanvasProps, svg: &NodeRef) -> Html {
         node.role.as_str(),
         node.fenced.then_some("fenced"),
         selected.then_some("selected"),
-        dragging.then_some("dragging")
+        dragging.then_some("dragging"),
+        props.highlight.contains(&node.id).then_some("home")
     );
     let onpointerdown = {
         let (dispatch, id, svg) = (props.dispatch.clone(), node.id.clone(), svg.clone());
@@ -228,6 +232,14 @@ fn node_html(node: &NodeView, props: &CanvasProps, svg: &NodeRef) -> Html {
             <text class="node-role" x={x.to_string()} y={(y + NODE_RADIUS + 20).to_string()}>
                 { if node.fenced { "leader · lease expired" } else { node.role.as_str() } }
             </text>
+            { for node.hints.iter().enumerate().map(|(i, (home, count))| html! {
+                <text class="node-hint" x={x.to_string()} y={(y + NODE_RADIUS + 38 + 16 * i as i32).to_string()}>
+                    { if *count == 1 { format!("hint for {home}") } else { format!("{count} hints for {home}") } }
+                </text>
+            }) }
+            if let Some(rank) = props.highlight.iter().position(|h| h == &node.id) {
+                <text class="home-rank" x={(x + NODE_RADIUS).to_string()} y={(y - NODE_RADIUS).to_string()} aria-hidden="true">{ format!("#{}", rank + 1) }</text>
+            }
             if !lag.is_empty() {
                 <g class="lag-badge">
                     <rect x={(x + 22).to_string()} y={(y - NODE_RADIUS - 8).to_string()} width="52" height="20" rx="10" />
