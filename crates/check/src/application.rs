@@ -14,10 +14,11 @@ use std::collections::BTreeMap;
 
 use sim::{History, MessageStats, OpKind, OpRecord};
 
-use crate::anomaly::{ms, Anomaly, AnomalyKind, EVIDENCE_OPS_MAX};
+use crate::anomaly::{Anomaly, AnomalyKind, EVIDENCE_OPS_MAX};
+use crate::names::{human_time, Names};
 
 /// Reads that returned siblings, one anomaly per read.
-pub fn siblings_visible(history: &History) -> Vec<Anomaly> {
+pub fn siblings_visible(history: &History, names: &Names) -> Vec<Anomaly> {
     history
         .ops
         .iter()
@@ -30,9 +31,9 @@ pub fn siblings_visible(history: &History) -> Vec<Anomaly> {
             nodes: vec![r.node],
             explanation: format!(
                 "{} read {} from {} and got {} siblings ({}): the application has to merge them",
-                r.client,
+                names.client(r.client),
                 r.kind.key(),
-                r.node,
+                names.node(r.node),
                 values.len(),
                 values.iter().map(|v| format!("{v:?}")).collect::<Vec<_>>().join(", ")
             ),
@@ -104,7 +105,7 @@ pub fn message_cost(history: &History, messages: &MessageStats) -> Vec<Anomaly> 
             messages.replication_sent,
             messages.replication_sent / updates.max(1),
             messages.peak_per_s,
-            ms(messages.peak_second * 1_000_000),
+            human_time(messages.peak_second * 1_000_000),
             messages.rate_limited
         ),
     }]
@@ -117,8 +118,8 @@ pub fn messages_per_update(history: &History, messages: &MessageStats) -> u64 {
 }
 
 /// Every check of this module.
-pub fn check_application(history: &History, messages: &MessageStats) -> Vec<Anomaly> {
-    let mut out = siblings_visible(history);
+pub fn check_application(history: &History, messages: &MessageStats, names: &Names) -> Vec<Anomaly> {
+    let mut out = siblings_visible(history, names);
     out.extend(oversell(history));
     out.extend(message_cost(history, messages));
     out

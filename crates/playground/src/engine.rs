@@ -191,6 +191,11 @@ impl Engine {
     pub fn status(&self, node: NodeId) -> NodeStatus {
         with_timeline!(self, tl => tl.sim().node_status(node))
     }
+
+    /// What a node applied to each key (its version data), if it is running.
+    pub fn versions(&self, node: NodeId) -> Option<sim::versions::NodeVersions> {
+        self.node(node).map(|n| n.versions())
+    }
 }
 
 impl Engine {

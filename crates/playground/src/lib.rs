@@ -10,6 +10,7 @@ pub mod compile;
 pub mod conflicts;
 mod engine;
 pub mod family;
+pub mod judge;
 pub mod leaderless;
 pub mod multi_leader;
 pub mod panels;

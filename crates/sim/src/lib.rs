@@ -35,6 +35,7 @@ pub mod testkit;
 pub mod timeline;
 pub mod trace;
 mod tracehash;
+pub mod versions;
 
 pub use action::Action;
 pub use client::{single_value_update, OpKind, Outcome, ReadPolicy, Reply, Request, NO_QUORUM};

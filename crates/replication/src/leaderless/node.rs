@@ -12,7 +12,7 @@ use super::dvv::{KeyState, Sib, Vv};
 use super::msg::Msg;
 use super::ring::Ring;
 use super::settings::{LeaderlessCommand, LeaderlessSettings};
-use crate::versions::Version;
+use sim::versions::Version;
 
 pub(super) type Ctx<'a> = Context<'a, LeaderlessNode>;
 

@@ -17,7 +17,7 @@ use super::dvv::{KeyState, Sib};
 use super::merkle::{differing, leaves, range_of};
 use super::msg::Msg;
 use super::node::{Ctx, LeaderlessNode, HANDOFF_BATCH_MAX, VERSIONS_PER_KEY_MAX};
-use crate::versions::Version;
+use sim::versions::Version;
 
 impl LeaderlessNode {
     /// Stores one version: in the store as a home, or among the hints for `hint`.

@@ -3,12 +3,10 @@
 //! contexts) followed by the hints held for other nodes ("hint for n3"),
 //! and hints as the pending work.
 
-use std::collections::BTreeMap;
-
+use sim::versions::{KeyVersions, NodeVersions};
 use sim::Role;
 
-use super::node::LeaderlessNode;
-use crate::versions::KeyVersions;
+use super::node::{LeaderlessNode, VERSIONS_PER_KEY_MAX};
 use crate::view::{ReplicaView, SiblingMap, StoreRow, StoreSummary};
 
 impl ReplicaView for LeaderlessNode {
@@ -66,13 +64,15 @@ impl ReplicaView for LeaderlessNode {
         self.hints().into_iter().collect()
     }
 
-    fn versions(&self) -> BTreeMap<String, KeyVersions> {
+    fn versions(&self) -> NodeVersions {
         self.d
             .store
             .iter()
             .map(|(k, s)| {
                 let applied = self.d.history.get(k).cloned().unwrap_or_default();
-                (k.clone(), KeyVersions { applied, current: s.values() })
+                // At the bound the oldest versions were dropped.
+                let folded = applied.len() >= VERSIONS_PER_KEY_MAX;
+                (k.clone(), KeyVersions { applied, current: s.values(), folded })
             })
             .collect()
     }

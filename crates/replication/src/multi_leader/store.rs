@@ -17,7 +17,7 @@ use sim::{Conflict, ConflictVersion, NodeId, OpKind};
 
 use super::crdt::{OrSet, PnCounter, VersionVector};
 use super::settings::Strategy;
-use crate::versions::{KeyVersions, Version};
+use sim::versions::{KeyVersions, NodeVersions, Version};
 
 /// At most this many applied versions are kept per key (the oldest go
 /// first); a checker looking further back sees the chain end there.
@@ -69,6 +69,8 @@ pub struct KeyState {
     pub history: Vec<Version>,
     /// The join of every version vector applied: never shrinks.
     pub seen_vv: VersionVector,
+    /// Older versions were dropped from `history` (its bound).
+    pub folded: bool,
 }
 
 impl KeyState {
@@ -90,6 +92,7 @@ impl KeyState {
     fn record(&mut self, value: &str, seen: &[String]) {
         if self.history.len() >= VERSIONS_PER_KEY_MAX {
             self.history.remove(0);
+            self.folded = true;
         }
         self.history.push(Version { value: value.to_string(), seen: seen.to_vec() });
     }
@@ -359,10 +362,10 @@ impl Store {
     }
 
     /// Version data per key for the checkers.
-    pub fn versions(&self) -> BTreeMap<String, KeyVersions> {
+    pub fn versions(&self) -> NodeVersions {
         self.keys
             .iter()
-            .map(|(k, s)| (k.clone(), KeyVersions { applied: s.history.clone(), current: s.read() }))
+            .map(|(k, s)| (k.clone(), KeyVersions { applied: s.history.clone(), current: s.read(), folded: s.folded }))
             .collect()
     }
 }

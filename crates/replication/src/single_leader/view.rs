@@ -10,8 +10,8 @@ use sim::{NodeId, Role};
 use super::node::SingleLeaderNode;
 use super::settings::{FollowerMode, SingleLeaderSettings};
 use crate::log::ReplicatedLog;
-use crate::versions::{KeyVersions, Version};
 use crate::view::{PeerLag, SiblingMap, StoreRow, StoreSummary};
+use sim::versions::NodeVersions;
 
 /// One log entry as the page lists it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,6 +106,12 @@ impl SingleLeaderNode {
     /// The applied key-value state, values only.
     pub fn kv(&self) -> BTreeMap<String, String> {
         self.log.kv().iter().map(|(k, v)| (k.clone(), v.value.clone())).collect()
+    }
+
+    /// What this node applied to each key, for the lost-write and
+    /// convergence checkers.
+    pub fn versions(&self) -> sim::versions::NodeVersions {
+        self.log.versions()
     }
 
     /// One key of the applied state.
@@ -258,26 +264,7 @@ impl crate::view::ReplicaView for SingleLeaderNode {
             .collect()
     }
 
-    /// Each applied entry is a version whose writer (the leader that
-    /// appended it) had seen the key's value just before it in the log.
-    /// Entries folded into the snapshot are gone; the snapshot's value
-    /// stands as a version with no parents.
-    fn versions(&self) -> BTreeMap<String, KeyVersions> {
-        let mut out: BTreeMap<String, KeyVersions> = BTreeMap::new();
-        let mut last: BTreeMap<&str, &str> = BTreeMap::new();
-        let applied = self.log.applied_index();
-        for (k, v) in self.log.base_kv() {
-            out.entry(k.clone()).or_default().applied.push(Version { value: v.value.clone(), seen: Vec::new() });
-            last.insert(k.as_str(), v.value.as_str());
-        }
-        for e in self.log.entries().iter().filter(|e| e.index <= applied) {
-            let seen = last.get(e.key.as_str()).map(|v| vec![v.to_string()]).unwrap_or_default();
-            out.entry(e.key.clone()).or_default().applied.push(Version { value: e.value.clone(), seen });
-            last.insert(e.key.as_str(), e.value.as_str());
-        }
-        for (k, v) in self.log.kv() {
-            out.entry(k.clone()).or_default().current = vec![v.value.clone()];
-        }
-        out
+    fn versions(&self) -> NodeVersions {
+        SingleLeaderNode::versions(self)
     }
 }
