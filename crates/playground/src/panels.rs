@@ -379,3 +379,33 @@ pub struct SingleLeaderSettingsView {
 pub fn settings_view(session: &Session) -> SettingsView {
     session.engine().settings_view(session.names())
 }
+
+/// At most this many protocol notes are listed (the newest).
+pub const NOTES_MAX: usize = 200;
+
+/// A protocol's note in the trace, in the scenario's words: "read repair:
+/// n3 answered cart = [], sent [\"book\"]", "hinted handoff: ...",
+/// "anti-entropy n2↔n3: ranges [3] differ; ...".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NoteView {
+    pub at_us: Micros,
+    pub node: String,
+    pub text: String,
+}
+
+/// The newest [`NOTES_MAX`] protocol notes up to now, oldest first.
+pub fn notes(session: &Session) -> Vec<NoteView> {
+    let names = session.names();
+    let mut out = Vec::new();
+    session.engine().for_each_record_from(0, |at_us, event| {
+        if let sim::TraceEvent::Node { node, event: sim::NodeEvent::Note { text } } = event {
+            out.push(NoteView {
+                at_us,
+                node: names.node_name(*node).to_string(),
+                text: crate::session::in_scenario_words(text, names),
+            });
+        }
+    });
+    let skip = out.len().saturating_sub(NOTES_MAX);
+    out.split_off(skip)
+}

@@ -60,6 +60,10 @@ impl ReplicaView for LeaderlessNode {
         self.hints().values().sum()
     }
 
+    fn replicates(&self, key: &str) -> bool {
+        self.ring.is_home(key, self.settings.n_for(self.nodes.len()), self.id)
+    }
+
     fn hinted_for(&self) -> Vec<(sim::NodeId, u64)> {
         self.hints().into_iter().collect()
     }
