@@ -52,6 +52,8 @@ const SOURCES: &[(&str, &str, &str)] = &[
     ("seven-nodes", "", include_str!("../presets/seven-nodes.json")),
     ("safety-sync-fencing", "", include_str!("../presets/safety-sync-fencing.json")),
     ("safety-async", "", include_str!("../presets/safety-async.json")),
+    ("safety-leaderless", "", include_str!("../presets/safety-leaderless.json")),
+    ("safety-leaderless-sloppy", "", include_str!("../presets/safety-leaderless-sloppy.json")),
     ("sweep-ml-lww", "", include_str!("../presets/sweep-ml-lww.json")),
     ("sweep-ml-vv", "", include_str!("../presets/sweep-ml-vv.json")),
     ("sweep-ml-merge", "", include_str!("../presets/sweep-ml-merge.json")),

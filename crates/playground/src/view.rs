@@ -130,13 +130,30 @@ pub struct ClusterView {
 pub const CANVAS_WIDTH: i32 = 1000;
 pub const CANVAS_HEIGHT: i32 = 700;
 
+/// The radius of the default circle (the hash ring of a leaderless
+/// cluster): wider for big clusters so 64 small nodes fit around it.
+pub fn ring_radius(n: usize) -> i32 {
+    if n > 16 {
+        290
+    } else {
+        260
+    }
+}
+
 /// Position of node `i` of `n` on the default circle, in integer math.
 pub fn circle_position(i: usize, n: usize) -> (i32, i32) {
-    // A 16-step table of sin/cos * 1000 keeps the layout free of floats.
-    const COS: [i32; 16] = [1000, 924, 707, 383, 0, -383, -707, -924, -1000, -924, -707, -383, 0, 383, 707, 924];
-    let step = (i * 16 / n.max(1)) % 16;
-    let (c, s) = (COS[(step + 12) % 16], COS[step]); // sin, cos of the angle clockwise from the top
-    (CANVAS_WIDTH / 2 + c * 260 / 1000, CANVAS_HEIGHT / 2 - s * 260 / 1000)
+    // A 64-step table of cos * 1000 keeps the layout free of floats; up to 16
+    // nodes use every fourth step, as the layout always has.
+    const COS: [i32; 64] = [
+        1000, 995, 981, 957, 924, 882, 831, 773, 707, 634, 556, 471, 383, 290, 195, 98, 0, -98, -195, -290, -383, -471,
+        -556, -634, -707, -773, -831, -882, -924, -957, -981, -995, -1000, -995, -981, -957, -924, -882, -831, -773,
+        -707, -634, -556, -471, -383, -290, -195, -98, 0, 98, 195, 290, 383, 471, 556, 634, 707, 773, 831, 882, 924,
+        957, 981, 995,
+    ];
+    let step = if n > 16 { (i * 64 / n) % 64 } else { (i * 16 / n.max(1)) % 16 * 4 };
+    let (c, s) = (COS[(step + 48) % 64], COS[step]); // sin, cos of the angle clockwise from the top
+    let r = ring_radius(n);
+    (CANVAS_WIDTH / 2 + c * r / 1000, CANVAS_HEIGHT / 2 - s * r / 1000)
 }
 
 /// A node's state for panels and reports: the neutral [`ReplicaView`] of
