@@ -18,6 +18,7 @@
 //! | [`siblings_visible`] | C16 | a read returning several sibling values |
 //! | [`oversell`] | C18 | more sold ("sell one if in stock") than stocked |
 //! | [`message_cost`] | C17 | unbounded replication messages per update (a loop) |
+//! | [`availability`] | C22 | operations refused for lack of a quorum (a count, not an anomaly) |
 //!
 //! [`Checker`] is incremental: it judges each operation once as the history
 //! grows. The batch functions below run it over a whole history.
@@ -29,6 +30,7 @@
 
 pub mod anomaly;
 pub mod application;
+pub mod availability;
 pub mod causal;
 pub mod linearizable;
 pub mod names;
@@ -47,6 +49,7 @@ use sim::History;
 
 pub use anomaly::{count_by_kind, Anomaly, AnomalyKind, EVIDENCE_OPS_MAX};
 pub use application::{check_application, message_cost, messages_per_update, oversell, siblings_visible};
+pub use availability::{availability, Availability};
 pub use names::{human_time, Names};
 pub use sim::NodeId;
 pub use split_brain::{leader_spans, role_events, split_brain, LeaderSpan, RoleEvent};

@@ -78,7 +78,7 @@ fn state(at_us: Micros, nodes: &[(u32, &[&str])]) -> ReplicaVersions {
             (NodeId(n), kv)
         })
         .collect();
-    ReplicaVersions { at_us, nodes }
+    ReplicaVersions::new(at_us, nodes)
 }
 
 fn stale_reads(h: &History) -> Vec<Anomaly> {
@@ -225,11 +225,10 @@ fn last_write_wins_replacing_a_version_it_never_saw_loses_it() {
         folded: false,
     };
     let n2 = KeyVersions { applied: vec![v("Asha K.", &[])], current: vec!["Asha K.".into()], folded: false };
-    let st = ReplicaVersions {
-        at_us: 100,
-        nodes: [(NodeId(0), [("x".to_string(), n1.clone())].into()), (NodeId(1), [("x".to_string(), n2)].into())]
-            .into(),
-    };
+    let st = ReplicaVersions::new(
+        100,
+        [(NodeId(0), [("x".to_string(), n1.clone())].into()), (NodeId(1), [("x".to_string(), n2)].into())].into(),
+    );
     let found = lost(&h, &st);
     assert_eq!(ops_of(&found), vec![vec![0, 1]]);
     assert!(
@@ -243,7 +242,7 @@ fn last_write_wins_replacing_a_version_it_never_saw_loses_it() {
         current: vec!["Asha".into(), "Asha K.".into()],
         folded: false,
     };
-    let st = ReplicaVersions { at_us: 100, nodes: [(NodeId(0), [("x".to_string(), both)].into())].into() };
+    let st = ReplicaVersions::new(100, [(NodeId(0), [("x".to_string(), both)].into())].into());
     assert_eq!(lost(&h, &st), vec![]);
 }
 
@@ -254,7 +253,7 @@ fn a_write_older_than_every_retained_history_is_not_judged() {
     b.write(0, 0, "b", 20, 30);
     let h = b.history();
     let folded = KeyVersions::chain(Some("b".into()), std::iter::empty());
-    let st = ReplicaVersions { at_us: 100, nodes: [(NodeId(0), [("x".to_string(), folded)].into())].into() };
+    let st = ReplicaVersions::new(100, [(NodeId(0), [("x".to_string(), folded)].into())].into());
     let found = lost_writes(&h, &st, &Names::default());
     assert_eq!((found.anomalies.len(), found.not_judged), (0, 1));
 }
@@ -287,6 +286,42 @@ fn replicas_that_still_differ_when_quiet_diverge_and_names_are_the_scenarios() {
         "writes stopped and the network was whole from 500 ms, yet at 2.0 s the replicas still disagree on x: east = \"a\", west = \"b\", south absent"
     );
     assert_eq!(divergence(&h, &state(2_000, &[(0, &["a"]), (1, &["a"])]), 0, &names), vec![]);
+}
+
+/// A leaderless ring keeps x on n1 and n2 only: n3 holding nothing is not
+/// divergence, but n2 holding something else still is.
+#[test]
+fn nodes_that_do_not_replicate_a_key_are_left_out_of_convergence() {
+    let mut b = Builder::default();
+    b.write(0, 0, "a", 0, 10);
+    let h = b.history();
+    let names = Names::default();
+    let mut st = state(2_000_000, &[(0, &["a"]), (1, &["a"]), (2, &[])]);
+    assert_eq!(divergence(&h, &st, 0, &names).len(), 1, "n3 counts when it replicates x");
+    st.not_replicas.insert("x".into(), [NodeId(2)].into());
+    assert_eq!(divergence(&h, &st, 0, &names), vec![]);
+    let mut st = state(2_000_000, &[(0, &["a"]), (1, &[]), (2, &[])]);
+    st.not_replicas.insert("x".into(), [NodeId(2)].into());
+    assert_eq!(divergence(&h, &st, 0, &names)[0].nodes, vec![NodeId(0), NodeId(1)]);
+}
+
+/// Refusals for lack of a quorum are counted by their reason, reads and
+/// writes apart; other failures are not.
+#[test]
+fn availability_counts_no_quorum_answers() {
+    let mut b = Builder::default();
+    b.write(0, 0, "a", 0, 10);
+    let mut h = b.history();
+    let mut op = h.ops[0].clone();
+    op.outcome = Some(Outcome::Fail { reason: "no quorum: 1 of 3 home replicas of x reachable, W = 2".into() });
+    h.ops.push(op.clone());
+    op.kind = OpKind::Read { key: "x".into() };
+    h.ops.push(op.clone());
+    op.outcome = Some(Outcome::Info { reason: "timeout".into() });
+    h.ops.push(op);
+    let a = availability(&h);
+    assert_eq!((a.reads_refused, a.writes_refused, a.writes_unknown, a.refused()), (1, 1, 0, 2));
+    assert_eq!((a.first_us, a.last_us), (Some(10), Some(10)));
 }
 
 fn role(at_us: Micros, node: u32, role: Role, epoch: u64) -> RoleEvent {

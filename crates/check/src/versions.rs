@@ -28,6 +28,22 @@ use crate::writes::{described, Writers};
 pub struct ReplicaVersions {
     pub at_us: Micros,
     pub nodes: BTreeMap<NodeId, NodeVersions>,
+    /// Per key, the nodes that are not its replicas (a leaderless ring
+    /// places each key on N nodes only): convergence ignores them there.
+    #[serde(default)]
+    pub not_replicas: BTreeMap<String, BTreeSet<NodeId>>,
+}
+
+impl ReplicaVersions {
+    /// The version data of the nodes that replicate every key.
+    pub fn new(at_us: Micros, nodes: BTreeMap<NodeId, NodeVersions>) -> Self {
+        ReplicaVersions { at_us, nodes, not_replicas: BTreeMap::new() }
+    }
+
+    /// The nodes that replicate `key`, with their version data.
+    pub fn replicas_of<'a>(&'a self, key: &'a str) -> impl Iterator<Item = (&'a NodeId, &'a NodeVersions)> + 'a {
+        self.nodes.iter().filter(move |(n, _)| !self.not_replicas.get(key).is_some_and(|s| s.contains(n)))
+    }
 }
 
 /// What a lost-write judgement found.
@@ -157,7 +173,7 @@ pub fn divergence(history: &History, state: &ReplicaVersions, quiet_since_us: Mi
     };
     let mut out = Vec::new();
     for key in keys {
-        let values: BTreeSet<BTreeSet<String>> = state.nodes.values().map(|kv| current(kv, key)).collect();
+        let values: BTreeSet<BTreeSet<String>> = state.replicas_of(key).map(|(_, kv)| current(kv, key)).collect();
         if values.len() < 2 {
             continue;
         }
@@ -169,8 +185,7 @@ pub fn divergence(history: &History, state: &ReplicaVersions, quiet_since_us: Mi
             .take(EVIDENCE_OPS_MAX)
             .collect();
         let each: Vec<String> = state
-            .nodes
-            .iter()
+            .replicas_of(key)
             .map(|(n, kv)| match current(kv, key) {
                 s if s.is_empty() => format!("{} absent", names.node(*n)),
                 s => format!(
@@ -184,7 +199,7 @@ pub fn divergence(history: &History, state: &ReplicaVersions, quiet_since_us: Mi
             kind: AnomalyKind::Divergence,
             ops,
             at_us: state.at_us,
-            nodes: state.nodes.keys().copied().collect(),
+            nodes: state.replicas_of(key).map(|(n, _)| *n).collect(),
             explanation: format!(
                 "writes stopped and the network was whole from {}, yet at {} the replicas still disagree on {key}: {}",
                 human_time(quiet_since_us),

@@ -57,10 +57,7 @@ fn drawn() -> impl Strategy<Value = Vec<Drawn>> {
 
 fn replicas(chain: &[String]) -> ReplicaVersions {
     let kv = KeyVersions::chain(None, chain.iter().cloned());
-    ReplicaVersions {
-        at_us: 1_000_000,
-        nodes: (0..3).map(|n| (NodeId(n), [("k".to_string(), kv.clone())].into())).collect(),
-    }
+    ReplicaVersions::new(1_000_000, (0..3).map(|n| (NodeId(n), [("k".to_string(), kv.clone())].into())).collect())
 }
 
 proptest! {

@@ -6,6 +6,7 @@
 //! A new family adds one variant, one arm in `with_timeline!` and one arm in
 //! [`Engine::build`]; see [`crate::family`].
 
+use replication::leaderless::Leaderless;
 use replication::multi_leader::MultiLeader;
 use replication::single_leader::SingleLeader;
 use replication::view::ReplicaView;
@@ -27,6 +28,7 @@ pub enum Engine {
     Register(Timeline<Register>),
     SingleLeader(Timeline<SingleLeader>),
     MultiLeader(Timeline<MultiLeader>),
+    Leaderless(Timeline<Leaderless>),
 }
 
 /// Runs `$body` with `$tl` bound to the engine's timeline, whatever its protocol.
@@ -36,6 +38,7 @@ macro_rules! with_timeline {
             Engine::Register($tl) => $body,
             Engine::SingleLeader($tl) => $body,
             Engine::MultiLeader($tl) => $body,
+            Engine::Leaderless($tl) => $body,
         }
     };
 }
@@ -77,6 +80,9 @@ impl Engine {
             }
             ProtocolSpec::MultiLeader(spec) => {
                 Engine::MultiLeader(timeline(MultiLeader::new(spec.settings(scenario, &ids)?), scenario, names)?)
+            }
+            ProtocolSpec::Leaderless(spec) => {
+                Engine::Leaderless(timeline(Leaderless::new(spec.settings(&ids)?), scenario, names)?)
             }
         })
     }

@@ -17,11 +17,11 @@
 //! Lost writes are also judged at the end of the run, over the nodes that are
 //! up then.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use check::{divergence, lost_writes, Anomaly, Checker, Names, ReplicaVersions};
 use serde::{Deserialize, Serialize};
-use sim::{Micros, NodeStatus, OpId};
+use sim::{Micros, NodeId, NodeStatus, OpId};
 
 use crate::engine::Engine;
 use crate::script::ScriptEntry;
@@ -139,13 +139,23 @@ impl Judge {
     }
 
     fn states(engine: &Engine, at_us: Micros) -> ReplicaVersions {
-        let nodes = engine
+        let nodes: BTreeMap<NodeId, sim::versions::NodeVersions> = engine
             .nodes()
             .into_iter()
             .filter(|&n| engine.status(n) == NodeStatus::Up)
             .filter_map(|n| Some((n, engine.node(n)?.versions())))
             .collect();
-        ReplicaVersions { at_us, nodes }
+        let mut state = ReplicaVersions::new(at_us, BTreeMap::new());
+        let keys: BTreeSet<&String> = nodes.values().flat_map(|kv| kv.keys()).collect();
+        for key in keys {
+            let outside: BTreeSet<NodeId> =
+                nodes.keys().copied().filter(|&n| engine.node(n).is_some_and(|v| !v.replicates(key))).collect();
+            if !outside.is_empty() {
+                state.not_replicas.insert(key.clone(), outside);
+            }
+        }
+        state.nodes = nodes;
+        state
     }
 
     fn quiet_since(&self, engine: &Engine, script: &[ScriptEntry]) -> Option<Micros> {

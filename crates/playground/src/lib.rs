@@ -14,6 +14,7 @@ mod engine;
 pub mod family;
 pub mod guarantees;
 pub mod judge;
+pub mod leaderless;
 pub mod multi_leader;
 pub mod narration;
 pub mod panels;
@@ -29,7 +30,7 @@ mod validate;
 pub mod view;
 
 pub use check::{Anomaly, AnomalyKind};
-pub use protocol::{MultiLeaderSpec, ProtocolSpec, SingleLeaderSpec, TopologySpec};
+pub use protocol::{ClientQuorumSpec, LeaderlessSpec, MultiLeaderSpec, ProtocolSpec, SingleLeaderSpec, TopologySpec};
 pub use replication::multi_leader::Strategy;
 pub use replication::single_leader::FollowerMode;
 pub use report::Report;

@@ -325,6 +325,30 @@ pub enum SettingsView {
     None,
     SingleLeader(SingleLeaderSettingsView),
     MultiLeader(MultiLeaderSettingsView),
+    Leaderless(LeaderlessSettingsView),
+}
+
+/// The leaderless settings in force, the ring's preference lists and the
+/// hints waiting to be handed back.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LeaderlessSettingsView {
+    pub n: u32,
+    pub r: u32,
+    pub w: u32,
+    /// R + W > N.
+    pub overlap: bool,
+    /// The overlap condition in a sentence, as the page states it.
+    pub overlap_text: String,
+    /// (client, own R, own W).
+    pub clients: Vec<(String, Option<u32>, Option<u32>)>,
+    pub sloppy_quorum: bool,
+    pub read_repair: bool,
+    /// 0: anti-entropy off.
+    pub anti_entropy_ms: u64,
+    /// (key, its N home replicas in ring order), for keys some node holds.
+    pub preference_lists: Vec<(String, Vec<String>)>,
+    /// (holder, home, hinted versions).
+    pub hints: Vec<(String, String, u64)>,
 }
 
 /// The multi-leader settings in force.
@@ -354,4 +378,34 @@ pub struct SingleLeaderSettingsView {
 /// The settings in force now, whatever the family.
 pub fn settings_view(session: &Session) -> SettingsView {
     session.engine().settings_view(session.names())
+}
+
+/// At most this many protocol notes are listed (the newest).
+pub const NOTES_MAX: usize = 200;
+
+/// A protocol's note in the trace, in the scenario's words: "read repair:
+/// n3 answered cart = [], sent [\"book\"]", "hinted handoff: ...",
+/// "anti-entropy n2↔n3: ranges [3] differ; ...".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NoteView {
+    pub at_us: Micros,
+    pub node: String,
+    pub text: String,
+}
+
+/// The newest [`NOTES_MAX`] protocol notes up to now, oldest first.
+pub fn notes(session: &Session) -> Vec<NoteView> {
+    let names = session.names();
+    let mut out = Vec::new();
+    session.engine().for_each_record_from(0, |at_us, event| {
+        if let sim::TraceEvent::Node { node, event: sim::NodeEvent::Note { text } } = event {
+            out.push(NoteView {
+                at_us,
+                node: names.node_name(*node).to_string(),
+                text: crate::session::in_scenario_words(text, names),
+            });
+        }
+    });
+    let skip = out.len().saturating_sub(NOTES_MAX);
+    out.split_off(skip)
 }

@@ -13,6 +13,7 @@ use sim::NodeId;
 
 use crate::compile::Names;
 use crate::family::needs_protocol;
+pub use crate::leaderless::{ClientQuorumSpec, LeaderlessSpec};
 pub use crate::multi_leader::{MultiLeaderSpec, TopologySpec};
 use crate::scenario::{Scenario, ScenarioError};
 use crate::script::ScriptAction;
@@ -28,6 +29,8 @@ pub enum ProtocolSpec {
     SingleLeader(SingleLeaderSpec),
     /// A leader per region, replicating to each other (claims C13–C18).
     MultiLeader(MultiLeaderSpec),
+    /// Dynamo style: N, R, W quorums on a hash ring (claims C19–C22).
+    Leaderless(LeaderlessSpec),
 }
 
 impl ProtocolSpec {
@@ -37,6 +40,7 @@ impl ProtocolSpec {
             ProtocolSpec::Register => "register",
             ProtocolSpec::SingleLeader(_) => "single_leader",
             ProtocolSpec::MultiLeader(_) => "multi_leader",
+            ProtocolSpec::Leaderless(_) => "leaderless",
         }
     }
 
@@ -129,6 +133,9 @@ pub fn validate(s: &Scenario) -> Result<(), ScenarioError> {
     let names = Names::of(s);
     if let ProtocolSpec::MultiLeader(spec) = &s.protocol {
         crate::multi_leader::validate(s, spec)?;
+    }
+    if let ProtocolSpec::Leaderless(spec) = &s.protocol {
+        crate::leaderless::validate(s, spec)?;
     }
     if let ProtocolSpec::SingleLeader(spec) = &s.protocol {
         if let Some(id) = &spec.leader {

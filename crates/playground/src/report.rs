@@ -94,6 +94,8 @@ pub struct Report {
     pub end_us: Micros,
     pub events_processed: u64,
     pub ops: OpCounts,
+    /// Operations refused (or left unknown) for lack of a quorum.
+    pub availability: check::Availability,
     /// Successful operations per second of virtual time.
     pub reads_per_s: u64,
     pub writes_per_s: u64,
@@ -218,6 +220,7 @@ impl Report {
             end_us: session.now_us(),
             events_processed: engine.events_processed(),
             ops,
+            availability: check::availability(engine.history()),
             reads_per_s: ops.reads_ok as u64 / secs,
             writes_per_s: ops.writes_ok as u64 / secs,
             nodes,

@@ -142,6 +142,32 @@ pub enum ScriptAction {
     SetKeyHomes {
         on: bool,
     },
+    /// Leaderless: N, R and W for every client without its own.
+    SetQuorum {
+        n: u32,
+        r: u32,
+        w: u32,
+    },
+    /// Leaderless: one client's own R and/or W (`null`: the cluster's).
+    SetClientQuorum {
+        client: String,
+        #[serde(default)]
+        r: Option<u32>,
+        #[serde(default)]
+        w: Option<u32>,
+    },
+    /// Leaderless: borrow the next node on the ring, with a hint, when a home does not answer.
+    SetSloppyQuorum {
+        on: bool,
+    },
+    /// Leaderless: reads write the newest version back to stale replicas.
+    SetReadRepair {
+        on: bool,
+    },
+    /// Leaderless: Merkle-tree anti-entropy this often (0: off).
+    SetAntiEntropy {
+        interval_ms: u64,
+    },
 }
 
 impl ScriptAction {
@@ -191,6 +217,15 @@ impl ScriptAction {
             ScriptAction::SetStrategy { strategy } => format!("conflicts resolved by {}", strategy.as_str()),
             ScriptAction::SetLoopPrevention { on } => format!("loop prevention {}", on_off(*on)),
             ScriptAction::SetKeyHomes { on } => format!("key homes (conflict avoidance) {}", on_off(*on)),
+            ScriptAction::SetQuorum { n, r, w } => format!("N = {n}, R = {r}, W = {w}"),
+            ScriptAction::SetClientQuorum { client, r, w } => {
+                let show = |v: &Option<u32>| v.map_or("the cluster's".to_string(), |v| v.to_string());
+                format!("{client} reads with R = {} and writes with W = {}", show(r), show(w))
+            }
+            ScriptAction::SetSloppyQuorum { on } => format!("sloppy quorum and hinted handoff {}", on_off(*on)),
+            ScriptAction::SetReadRepair { on } => format!("read repair {}", on_off(*on)),
+            ScriptAction::SetAntiEntropy { interval_ms: 0 } => "anti-entropy off".to_string(),
+            ScriptAction::SetAntiEntropy { interval_ms } => format!("anti-entropy every {interval_ms} ms"),
         }
     }
 
@@ -210,6 +245,11 @@ impl ScriptAction {
             | ScriptAction::SetStrategy { .. }
             | ScriptAction::SetLoopPrevention { .. }
             | ScriptAction::SetKeyHomes { .. } => Some("multi_leader"),
+            ScriptAction::SetQuorum { .. }
+            | ScriptAction::SetClientQuorum { .. }
+            | ScriptAction::SetSloppyQuorum { .. }
+            | ScriptAction::SetReadRepair { .. }
+            | ScriptAction::SetAntiEntropy { .. } => Some("leaderless"),
             _ => None,
         }
     }

@@ -200,6 +200,11 @@ fn action(s: &Scenario, a: &ScriptAction, path: &str, added: &mut Vec<String>) -
         | ScriptAction::SetStrategy { .. }
         | ScriptAction::SetLoopPrevention { .. }
         | ScriptAction::SetKeyHomes { .. } => Ok(()),
+        ScriptAction::SetQuorum { .. }
+        | ScriptAction::SetClientQuorum { .. }
+        | ScriptAction::SetSloppyQuorum { .. }
+        | ScriptAction::SetReadRepair { .. }
+        | ScriptAction::SetAntiEntropy { .. } => crate::leaderless::validate_action(s, a, path),
         ScriptAction::SetTopology(crate::multi_leader::TopologySpec::Star { hub }) => node(hub, ".star.hub"),
         ScriptAction::SetTopology(_) => Ok(()),
     }

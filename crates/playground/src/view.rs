@@ -59,6 +59,8 @@ pub struct NodeView {
     pub sibling_keys: u64,
     /// Updates waiting to be acknowledged by peers (multi leader), or writes waiting.
     pub pending: u64,
+    /// Hinted writes held for other nodes: (home, count), e.g. a hint for n3.
+    pub hints: Vec<(String, u64)>,
     pub x_px: i32,
     pub y_px: i32,
 }
@@ -72,6 +74,9 @@ impl NodeView {
         }
         if self.clock_skew_ms != 0 {
             name.push_str(&format!(", clock {:+} ms", self.clock_skew_ms));
+        }
+        for (home, count) in &self.hints {
+            name.push_str(&format!(", {count} {} for {home}", plural(*count, "hint", "hints")));
         }
         if self.sibling_keys > 0 {
             name.push_str(&format!(
@@ -125,13 +130,30 @@ pub struct ClusterView {
 pub const CANVAS_WIDTH: i32 = 1000;
 pub const CANVAS_HEIGHT: i32 = 700;
 
+/// The radius of the default circle (the hash ring of a leaderless
+/// cluster): wider for big clusters so 64 small nodes fit around it.
+pub fn ring_radius(n: usize) -> i32 {
+    if n > 16 {
+        290
+    } else {
+        260
+    }
+}
+
 /// Position of node `i` of `n` on the default circle, in integer math.
 pub fn circle_position(i: usize, n: usize) -> (i32, i32) {
-    // A 16-step table of sin/cos * 1000 keeps the layout free of floats.
-    const COS: [i32; 16] = [1000, 924, 707, 383, 0, -383, -707, -924, -1000, -924, -707, -383, 0, 383, 707, 924];
-    let step = (i * 16 / n.max(1)) % 16;
-    let (c, s) = (COS[(step + 12) % 16], COS[step]); // sin, cos of the angle clockwise from the top
-    (CANVAS_WIDTH / 2 + c * 260 / 1000, CANVAS_HEIGHT / 2 - s * 260 / 1000)
+    // A 64-step table of cos * 1000 keeps the layout free of floats; up to 16
+    // nodes use every fourth step, as the layout always has.
+    const COS: [i32; 64] = [
+        1000, 995, 981, 957, 924, 882, 831, 773, 707, 634, 556, 471, 383, 290, 195, 98, 0, -98, -195, -290, -383, -471,
+        -556, -634, -707, -773, -831, -882, -924, -957, -981, -995, -1000, -995, -981, -957, -924, -882, -831, -773,
+        -707, -634, -556, -471, -383, -290, -195, -98, 0, 98, 195, 290, 383, 471, 556, 634, 707, 773, 831, 882, 924,
+        957, 981, 995,
+    ];
+    let step = if n > 16 { (i * 64 / n) % 64 } else { (i * 16 / n.max(1)) % 16 * 4 };
+    let (c, s) = (COS[(step + 48) % 64], COS[step]); // sin, cos of the angle clockwise from the top
+    let r = ring_radius(n);
+    (CANVAS_WIDTH / 2 + c * r / 1000, CANVAS_HEIGHT / 2 - s * r / 1000)
 }
 
 /// A node's state for panels and reports: the neutral [`ReplicaView`] of
@@ -162,6 +184,8 @@ pub struct NodeState {
     pub clock_skew_ms: i64,
     /// Each key's value, or its siblings.
     pub kv: SiblingMap,
+    /// Hinted writes held for other nodes, per home.
+    pub hints: Vec<(NodeId, u64)>,
 }
 
 /// Every node's state now.
@@ -189,6 +213,7 @@ pub fn node_states(session: &Session) -> Vec<NodeState> {
                 fenced: false,
                 clock_skew_ms: engine.local_time_us(id).map_or(0, |t| (t - now) / 1_000),
                 kv: SiblingMap::new(),
+                hints: Vec::new(),
             };
             if let Some(n) = engine.node(id) {
                 let store = n.store();
@@ -198,6 +223,7 @@ pub fn node_states(session: &Session) -> Vec<NodeState> {
                     (n.lag_entries(), n.pending(), n.conflicts_resolved());
                 st.fenced = n.fenced();
                 st.kv = n.kv_siblings();
+                st.hints = n.hinted_for();
             }
             st
         })
@@ -258,6 +284,7 @@ impl ClusterView {
                     clock_skew_ms: st.clock_skew_ms,
                     sibling_keys: st.kv.values().filter(|v| v.len() > 1).count() as u64,
                     pending: st.pending,
+                    hints: st.hints.iter().map(|&(h, c)| (names.node_name(h).to_string(), c)).collect(),
                     x_px: spec.and_then(|s| s.x).unwrap_or(cx),
                     y_px: spec.and_then(|s| s.y).unwrap_or(cy),
                 }

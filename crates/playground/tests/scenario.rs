@@ -62,6 +62,6 @@ fn not_json_and_missing_fields_are_named() {
     assert_eq!(Scenario::from_json(r#"{"version":1}"#).unwrap_err().to_string(), "scenario: missing field `nodes`");
     assert_eq!(
         Scenario::from_json(r#"{"version":1,"nodes":[]}"#).unwrap_err().to_string(),
-        "nodes: 0 nodes; a scenario has 1..=16"
+        "nodes: 0 nodes; a scenario has 1..=64"
     );
 }

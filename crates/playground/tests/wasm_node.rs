@@ -31,3 +31,13 @@ fn multi_leader_preset_trace_hash_matches_native() {
     assert_eq!(s.trace_hash(), 0xc62b_dca9_1909_5a23);
     assert_eq!(s.conflicts_total(), 4);
 }
+
+/// The same constant as `C20_TRACE_HASH` in `tests/claims_leaderless.rs`:
+/// the leaderless C20 preset (read repair, anti-entropy, hinted handoff) run
+/// to its end in WebAssembly gives the native trace hash.
+#[wasm_bindgen_test]
+fn leaderless_preset_trace_hash_matches_native() {
+    let mut s = playground::Session::new(playground::presets::find("c20-repair-and-handoff").unwrap()).unwrap();
+    s.run_to_end().unwrap();
+    assert_eq!(s.trace_hash(), 0x91d0_0329_e0c0_fdd3);
+}

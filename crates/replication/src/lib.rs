@@ -9,9 +9,13 @@
 //!   followers, failover with epochs, fencing, catch-up and read policies.
 //! - [`multi_leader`]: active-active leaders in regions, topologies, loop
 //!   prevention, conflict strategies (LWW, version vectors, merge, CRDTs).
-//! - [`view`]: the protocol-neutral view every node implements; [`versions`]:
-//!   the version data it hands the checkers.
+//! - [`leaderless`]: Dynamo style; N, R, W quorums on a consistent-hash
+//!   ring, dotted version vectors, read repair, sloppy quorum with hinted
+//!   handoff, Merkle-tree anti-entropy.
+//! - [`view`]: the protocol-neutral view every node implements, including
+//!   the version data (`sim::versions`) it hands the checkers.
 
+pub mod leaderless;
 pub mod log;
 pub mod multi_leader;
 pub mod single_leader;

@@ -97,6 +97,17 @@ pub trait ReplicaView {
     fn lag_entries(&self) -> u64;
     /// Work waiting here: writes waiting for acks, hints, forwarding queues.
     fn pending(&self) -> u64;
+    /// True if this node is one of `key`'s replicas. Every node is, except
+    /// in a leaderless ring, where a key lives on its N home nodes only.
+    fn replicates(&self, key: &str) -> bool {
+        let _ = key;
+        true
+    }
+    /// Hinted writes held here for other nodes (sloppy quorum): per home
+    /// replica, how many; empty in families without hints.
+    fn hinted_for(&self) -> Vec<(NodeId, u64)> {
+        Vec::new()
+    }
     /// Conflicts this node has resolved so far.
     fn conflicts_resolved(&self) -> u64 {
         0

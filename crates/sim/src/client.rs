@@ -94,6 +94,10 @@ pub fn single_value_update(kind: &OpKind, current: Option<&str>) -> Result<Strin
     }
 }
 
+/// The start of every failure or unknown reason given because a quorum of
+/// replicas could not be reached; the availability checker counts them.
+pub const NO_QUORUM: &str = "no quorum";
+
 /// How a client wants its reads served. Protocols that cannot honour a policy
 /// treat it as `Any`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -38,7 +38,7 @@ mod tracehash;
 pub mod versions;
 
 pub use action::Action;
-pub use client::{single_value_update, OpKind, Outcome, ReadPolicy, Reply, Request};
+pub use client::{single_value_update, OpKind, Outcome, ReadPolicy, Reply, Request, NO_QUORUM};
 pub use clients::ClientState;
 pub use config::{
     ClientConfig, Latency, Limits, LinkConfig, NetworkConfig, NodeConfig, SimConfig, UpdateKind, Workload,

@@ -70,7 +70,7 @@ pub fn final_state(sim: &S) -> ReplicaVersions {
         .filter(|&&n| sim.node_status(n) == NodeStatus::Up)
         .filter_map(|&n| sim.node(n).map(|node| (n, node.versions())))
         .collect();
-    ReplicaVersions { at_us: sim.now_us(), nodes }
+    ReplicaVersions::new(sim.now_us(), nodes)
 }
 
 /// Every checker over the run so far; the caller has let the cluster go

@@ -82,6 +82,14 @@ pub fn app() -> Html {
         let d = dispatch.clone();
         Callback::from(move |_: MouseEvent| d.emit(a.clone()))
     };
+    let settings = panels::settings_view(&session);
+    // Leaderless: the chosen key's home replicas, highlighted on the ring.
+    let highlight: Vec<String> = match (&settings, &state.key_chosen) {
+        (playground::panels::SettingsView::Leaderless(l), Some(k)) => {
+            l.preference_lists.iter().find(|p| &p.0 == k).map(|p| p.1.clone()).unwrap_or_default()
+        }
+        _ => Vec::new(),
+    };
     html! {
         <div class={classes!("app", state.embed.then_some("embed"))}>
             <header class="topbar">
@@ -105,7 +113,7 @@ pub fn app() -> Html {
                 <div class="stage">
                     <div class="canvas-wrap">
                         <Canvas cluster={cluster.clone()} messages={panels::messages(&session)} clients={clients.clone()}
-                            selected={state.selected.clone()} dragging={state.drag.as_ref().map(|d| d.node.clone())} dispatch={dispatch.clone()} />
+                            selected={state.selected.clone()} dragging={state.drag.as_ref().map(|d| d.node.clone())} dispatch={dispatch.clone()} highlight={highlight.clone()} />
                         if let Some(node) = menu_node {
                             <NodeMenu {node} dispatch={dispatch.clone()} />
                         }
@@ -122,7 +130,7 @@ pub fn app() -> Html {
                         <LagPanel series={panels::lag_series(&session, LAG_WINDOW_US)} now_us={session.now_us()} window_us={LAG_WINDOW_US} />
                         <ClientsPanel clients={clients.clone()} nodes={node_ids.clone()} ops={panels::recent_ops(&session, &state.anomalies)}
                             highlighted={state.highlighted_ops.clone()} dispatch={dispatch.clone()} />
-                        <SettingsPanel current={panels::settings_view(&session)} nodes={node_ids} clients={clients.iter().map(|c| c.id.clone()).collect::<Vec<_>>()} dispatch={dispatch.clone()} />
+                        <SettingsPanel current={settings.clone()} nodes={node_ids} clients={clients.iter().map(|c| c.id.clone()).collect::<Vec<_>>()} dispatch={dispatch.clone()} key_chosen={state.key_chosen.clone()} />
                     </aside>
                 }
             </main>

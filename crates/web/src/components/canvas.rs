@@ -23,9 +23,25 @@ pub struct CanvasProps {
     pub selected: Option<String>,
     pub dragging: Option<String>,
     pub dispatch: Callback<Action>,
+    /// Nodes to highlight: a chosen key's preference list (leaderless).
+    #[prop_or_default]
+    pub highlight: Vec<String>,
 }
 
 const NODE_RADIUS: i32 = 38;
+/// A cluster with more nodes than this is drawn as a dense ring: small
+/// nodes, and only the links that are cut (drawing 2 016 links of a
+/// 64-node ring would hide everything else).
+pub const DENSE_NODES_MIN: usize = 17;
+const DENSE_NODE_RADIUS: i32 = 13;
+
+fn radius(cluster: &ClusterView) -> i32 {
+    if cluster.nodes.len() >= DENSE_NODES_MIN {
+        DENSE_NODE_RADIUS
+    } else {
+        NODE_RADIUS
+    }
+}
 
 /// Pointer position in canvas units (the SVG's 1000 × 700 viewBox).
 fn canvas_point(svg: &NodeRef, e: &PointerEvent) -> (i32, i32) {
@@ -69,7 +85,11 @@ pub fn canvas(props: &CanvasProps) -> Html {
             </g>
         }
     });
-    let links = cluster.links.iter().filter_map(|l| link_html(cluster, l, &props.dispatch));
+    let dense = cluster.nodes.len() >= DENSE_NODES_MIN;
+    let links = cluster.links.iter().filter(|l| !dense || l.cut).filter_map(|l| link_html(cluster, l, &props.dispatch));
+    // A leaderless cluster sits on its hash ring: every node a replica.
+    let ring = !cluster.nodes.is_empty()
+        && cluster.nodes.iter().all(|n| matches!(n.role, playground::Role::Replica | playground::Role::Offline));
     let clients = props.clients.iter().enumerate().filter_map(|(i, c)| {
         let same_node = |o: &&ClientView| o.node == c.node;
         let slot = props.clients[..i].iter().filter(same_node).count();
@@ -78,13 +98,16 @@ pub fn canvas(props: &CanvasProps) -> Html {
     let messages = props.messages.iter().filter_map(|m| message_html(cluster, m));
     let nodes: Vec<Html> = cluster.nodes.iter().map(|n| node_html(n, props, &svg)).collect();
     html! {
-        <svg ref={svg.clone()} class={classes!("canvas", (cluster.links.len() > 10).then_some("dense"))} viewBox="0 0 1000 700" role="group" aria-label="Cluster canvas"
+        <svg ref={svg.clone()} class={classes!("canvas", (cluster.links.len() > 10).then_some("dense"), dense.then_some("dense-ring"))} viewBox="0 0 1000 700" role="group" aria-label="Cluster canvas"
             {onpointermove} {onpointerup}>
             <g class="zone" aria-hidden="true">
                 <rect x={ZONE_X.to_string()} y="8" width={(992 - ZONE_X).to_string()} height="684" rx="14" />
                 <text x={((ZONE_X + 992) / 2).to_string()} y="36">{ "partition zone" }</text>
                 <text class="zone-hint" x={((ZONE_X + 992) / 2).to_string()} y="56">{ "drop nodes here to cut them off" }</text>
             </g>
+            if ring {
+                <circle class="hash-ring" cx="500" cy="350" r={playground::view::ring_radius(cluster.nodes.len()).to_string()} aria-hidden="true" />
+            }
             { for regions }
             { for clients }
             { for nodes }
@@ -118,7 +141,7 @@ fn link_html(cluster: &ClusterView, link: &LinkView, dispatch: &Callback<Action>
     // circle edge to circle edge so they never cover a node.
     let (dx, dy) = (f64::from(b.x_px - a.x_px), f64::from(b.y_px - a.y_px));
     let len = dx.hypot(dy).max(1.0);
-    let r = f64::from(NODE_RADIUS).min(len / 2.0);
+    let r = f64::from(radius(cluster)).min(len / 2.0);
     let (ox, oy) = ((dx * r / len).round() as i32, (dy * r / len).round() as i32);
     let (x1, y1, x2, y2) =
         ((a.x_px + ox).to_string(), (a.y_px + oy).to_string(), (b.x_px - ox).to_string(), (b.y_px - oy).to_string());
@@ -172,12 +195,14 @@ fn message_html(cluster: &ClusterView, m: &MessageView) -> Option<Html> {
 fn node_html(node: &NodeView, props: &CanvasProps, svg: &NodeRef) -> Html {
     let selected = props.selected.as_deref() == Some(node.id.as_str());
     let dragging = props.dragging.as_deref() == Some(node.id.as_str());
+    let r = radius(&props.cluster);
     let class = classes!(
         "node",
         node.role.as_str(),
         node.fenced.then_some("fenced"),
         selected.then_some("selected"),
-        dragging.then_some("dragging")
+        dragging.then_some("dragging"),
+        props.highlight.contains(&node.id).then_some("home")
     );
     let onpointerdown = {
         let (dispatch, id, svg) = (props.dispatch.clone(), node.id.clone(), svg.clone());
@@ -206,32 +231,40 @@ fn node_html(node: &NodeView, props: &CanvasProps, svg: &NodeRef) -> Html {
     html! {
         <g {class} role="button" tabindex="0" aria-label={node.accessible_name()} aria-haspopup="menu"
             aria-pressed={selected.to_string()} {onpointerdown} {onkeydown}>
-            <circle class="halo" cx={x.to_string()} cy={y.to_string()} r={(NODE_RADIUS + 8).to_string()} />
-            <circle class="body" cx={x.to_string()} cy={y.to_string()} r={NODE_RADIUS.to_string()} />
+            <circle class="halo" cx={x.to_string()} cy={y.to_string()} r={(r + 8).to_string()} />
+            <circle class="body" cx={x.to_string()} cy={y.to_string()} r={r.to_string()} />
             if node.role == playground::Role::Leader {
                 // The crown the scenario captions talk about ("watch two crowns at once").
-                <text class="crown" x={(x - NODE_RADIUS - 4).to_string()} y={(y - NODE_RADIUS + 14).to_string()} aria-hidden="true">{ "♛" }</text>
+                <text class="crown" x={(x - r - 4).to_string()} y={(y - r + 14).to_string()} aria-hidden="true">{ "♛" }</text>
             }
             <text class="node-id" x={x.to_string()} y={(y + 2).to_string()}>{ &node.id }</text>
             if node.role != playground::Role::Offline && node.has_epoch {
                 <text class="node-epoch" x={x.to_string()} y={(y + 20).to_string()}>{ format!("epoch {}", node.epoch) }</text>
             }
             if node.role != playground::Role::Offline && !node.has_epoch && node.clock_skew_ms != 0 {
-                <text class="node-skew" x={x.to_string()} y={(y + NODE_RADIUS + 38).to_string()}>{ format!("clock {:+} ms", node.clock_skew_ms) }</text>
+                <text class="node-skew" x={x.to_string()} y={(y + r + 38).to_string()}>{ format!("clock {:+} ms", node.clock_skew_ms) }</text>
             }
             if node.sibling_keys > 0 {
                 <g class="lag-badge siblings">
-                    <rect x={(x - 74).to_string()} y={(y - NODE_RADIUS - 8).to_string()} width="64" height="20" rx="10" />
-                    <text x={(x - 42).to_string()} y={(y - NODE_RADIUS + 6).to_string()}>{ "siblings" }</text>
+                    <rect x={(x - 74).to_string()} y={(y - r - 8).to_string()} width="64" height="20" rx="10" />
+                    <text x={(x - 42).to_string()} y={(y - r + 6).to_string()}>{ "siblings" }</text>
                 </g>
             }
-            <text class="node-role" x={x.to_string()} y={(y + NODE_RADIUS + 20).to_string()}>
+            <text class="node-role" x={x.to_string()} y={(y + r + 20).to_string()}>
                 { if node.fenced { "leader · lease expired" } else { node.role.as_str() } }
             </text>
+            { for node.hints.iter().enumerate().map(|(i, (home, count))| html! {
+                <text class="node-hint" x={x.to_string()} y={(y + r + 38 + 16 * i as i32).to_string()}>
+                    { if *count == 1 { format!("hint for {home}") } else { format!("{count} hints for {home}") } }
+                </text>
+            }) }
+            if let Some(rank) = props.highlight.iter().position(|h| h == &node.id) {
+                <text class="home-rank" x={(x + r).to_string()} y={(y - r).to_string()} aria-hidden="true">{ format!("#{}", rank + 1) }</text>
+            }
             if !lag.is_empty() {
                 <g class="lag-badge">
-                    <rect x={(x + 22).to_string()} y={(y - NODE_RADIUS - 8).to_string()} width="52" height="20" rx="10" />
-                    <text x={(x + 48).to_string()} y={(y - NODE_RADIUS + 6).to_string()}>{ lag }</text>
+                    <rect x={(x + 22).to_string()} y={(y - r - 8).to_string()} width="52" height="20" rx="10" />
+                    <text x={(x + 48).to_string()} y={(y - r + 6).to_string()}>{ lag }</text>
                 </g>
             }
         </g>

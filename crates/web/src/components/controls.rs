@@ -115,6 +115,9 @@ pub struct SettingsPanelProps {
     pub nodes: Vec<String>,
     pub clients: Vec<String>,
     pub dispatch: Callback<Action>,
+    /// Leaderless: the key whose preference list the ring highlights.
+    #[prop_or_default]
+    pub key_chosen: Option<String>,
 }
 
 #[derive(Properties, PartialEq)]
@@ -237,7 +240,7 @@ pub fn settings_panel(props: &SettingsPanelProps) -> Html {
             <h2>{ "Settings" }</h2>
             <p class="muted">{ "Each change is recorded at the current time and replays with the share link." }</p>
             <div class="form-grid">
-                { family_settings(&props.current, &props.nodes, d) }
+                { family_settings(&props.current, &props.nodes, &props.key_chosen, d) }
                 <label>{ "Link latency" }
                     <select aria-label="Link latency" onchange={latency}>
                         <option value="" selected=true>{ "—" }</option><option value="5">{ "5 ms" }</option><option value="20">{ "20 ms" }</option>
@@ -256,7 +259,12 @@ pub fn settings_panel(props: &SettingsPanelProps) -> Html {
 }
 
 /// The settings component of the family that runs.
-fn family_settings(current: &SettingsView, nodes: &[String], d: &Callback<Action>) -> Html {
+fn family_settings(
+    current: &SettingsView,
+    nodes: &[String],
+    key_chosen: &Option<String>,
+    d: &Callback<Action>,
+) -> Html {
     match current {
         SettingsView::None => html! {},
         SettingsView::SingleLeader(c) => {
@@ -264,6 +272,9 @@ fn family_settings(current: &SettingsView, nodes: &[String], d: &Callback<Action
         }
         SettingsView::MultiLeader(c) => {
             html! { <super::multi_leader::MultiLeaderSettings current={c.clone()} dispatch={d.clone()} /> }
+        }
+        SettingsView::Leaderless(c) => {
+            html! { <super::leaderless::LeaderlessSettings current={c.clone()} dispatch={d.clone()} key_chosen={key_chosen.clone()} /> }
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod canvas;
 pub mod conflicts;
 pub mod controls;
 pub mod help;
+pub mod leaderless;
 pub mod multi_leader;
 pub mod node_menu;
 pub mod panels;

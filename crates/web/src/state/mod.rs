@@ -76,6 +76,8 @@ pub struct State {
     pub preset: String,
     pub share_link: Option<String>,
     pub embed: bool,
+    /// Leaderless: the key whose preference list the ring highlights.
+    pub key_chosen: Option<String>,
 }
 
 impl PartialEq for State {
@@ -92,6 +94,7 @@ impl PartialEq for State {
             && Rc::ptr_eq(&self.anomalies, &other.anomalies)
             && self.preset == other.preset
             && self.share_link == other.share_link
+            && self.key_chosen == other.key_chosen
     }
 }
 
@@ -143,6 +146,8 @@ pub enum Action {
         at_us: u64,
         ops: Vec<u64>,
     },
+    /// Leaderless: highlight this key's preference list on the ring.
+    ChooseKey(Option<String>),
 }
 
 impl State {
@@ -171,6 +176,7 @@ impl State {
             preset: preset.to_string(),
             share_link: None,
             embed: false,
+            key_chosen: None,
         };
         s.refresh_anomalies(true);
         s
@@ -254,6 +260,7 @@ impl Reducible for State {
                 s.playing = false;
                 s.seek(t);
             }
+            Action::ChooseKey(key) => s.key_chosen = key,
             Action::Select(id) => {
                 s.selected = id;
                 s.menu_open = false;
