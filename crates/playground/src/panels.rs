@@ -13,6 +13,8 @@ use crate::session::Session;
 
 /// At most this many log entries are shown per node (the newest).
 pub const LOG_ENTRIES_SHOWN_MAX: usize = 12;
+/// At most this many keys of a node's state are shown (the rest are counted).
+pub const KV_SHOWN_MAX: usize = 12;
 /// At most this many recent client operations are listed.
 pub const RECENT_OPS_SHOWN_MAX: usize = 12;
 /// The lag charts show this much recent virtual time.
@@ -199,7 +201,10 @@ pub struct NodeDetail {
     /// Entries older than the shown ones (or folded into a snapshot).
     pub hidden_entries: u64,
     pub entries: Vec<EntryRow>,
+    /// The first `KV_SHOWN_MAX` keys of the applied state, in key order.
     pub kv: Vec<(String, String)>,
+    /// How many keys the applied state holds.
+    pub kv_total: usize,
     pub local_clock_skew_ms: i64,
 }
 
@@ -227,33 +232,37 @@ pub fn node_detail(session: &Session, id: &str) -> Option<NodeDetail> {
         hidden_entries: 0,
         entries: Vec::new(),
         kv: Vec::new(),
+        kv_total: 0,
         local_clock_skew_ms: skew,
     };
     if let Some(n) = engine.single_leader().and_then(|s| s.node(node)) {
-        let v = n.view();
-        d.role = format!("{:?}", v.role).to_lowercase();
+        // Accessors, not `view()`: this runs every frame while a node is
+        // selected, and a view copies the node's whole log and state.
+        let log = n.log();
+        d.role = format!("{:?}", n.role()).to_lowercase();
         (d.epoch, d.last_index, d.commit_index, d.applied_index) =
-            (v.epoch, v.last_index, v.commit_index, v.applied_index);
-        d.leader = v.leader.map(|l| session.names().node_name(l).to_string());
-        let skip = v.log.len().saturating_sub(LOG_ENTRIES_SHOWN_MAX);
-        d.hidden_entries = v.log_base_index + skip as u64;
-        d.entries = v
-            .log
-            .into_iter()
-            .skip(skip)
+            (n.epoch(), log.last_index(), n.commit_index(), n.applied_index());
+        d.leader = n.leader().map(|l| session.names().node_name(l).to_string());
+        let entries = log.entries();
+        let skip = entries.len().saturating_sub(LOG_ENTRIES_SHOWN_MAX);
+        d.hidden_entries = log.base_index() + skip as u64;
+        d.entries = entries[skip..]
+            .iter()
             .map(|e| EntryRow {
-                committed: e.index <= v.commit_index,
-                applied: e.index <= v.applied_index,
+                committed: e.index <= d.commit_index,
+                applied: e.index <= d.applied_index,
                 index: e.index,
                 epoch: e.epoch,
-                key: e.key,
-                value: e.value,
+                key: e.key.clone(),
+                value: e.value.clone(),
             })
             .collect();
-        d.kv = v.kv.into_iter().collect();
+        d.kv_total = log.kv().len();
+        d.kv = log.kv().iter().take(KV_SHOWN_MAX).map(|(k, v)| (k.clone(), v.value.clone())).collect();
     } else if let Some(n) = engine.register().and_then(|s| s.node(node)) {
         d.role = "replica".to_string();
-        d.kv = n.map.clone().into_iter().collect();
+        d.kv_total = n.map.len();
+        d.kv = n.map.iter().take(KV_SHOWN_MAX).map(|(k, v)| (k.clone(), v.clone())).collect();
     }
     Some(d)
 }
@@ -295,7 +304,7 @@ pub fn lag_series(session: &Session, window_us: Micros) -> Vec<LagSeries> {
         .map(|s| s.lag.iter().map(|l| session.names().node_name(l.node).to_string()).collect())
         .unwrap_or_default();
     out.retain(|s| current.contains(&s.node));
-    out.sort_by(|a, b| a.node.cmp(&b.node));
+    out.sort_by(|a, b| crate::view::natural_cmp(&a.node, &b.node));
     out
 }
 

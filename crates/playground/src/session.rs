@@ -88,15 +88,9 @@ impl Session {
                 Engine::SingleLeader(timeline(protocol, &scenario, &mut names, protocol::single_leader_commands)?)
             }
         };
-        let mut session = Session {
-            scenario,
-            names,
-            engine,
-            samples: Samples::default(),
-            roles: Vec::new(),
-            roles_seen_seq: 0,
-            warnings: Vec::new(),
-        };
+        let samples = Samples::for_run(scenario.duration_ms * 1_000);
+        let mut session =
+            Session { scenario, names, engine, samples, roles: Vec::new(), roles_seen_seq: 0, warnings: Vec::new() };
         session.after_advance();
         Ok(session)
     }

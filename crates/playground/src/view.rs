@@ -123,8 +123,19 @@ pub struct NodeState {
     pub kv: BTreeMap<String, String>,
 }
 
-/// Every node's state now.
+/// Every node's state now, with its key-value state (for reports and checks).
 pub fn node_states(session: &Session) -> Vec<NodeState> {
+    states(session, true)
+}
+
+/// Every node's state now without its key-value state: what a frame needs.
+/// The canvas runs this every frame; copying every node's map would cost
+/// O(keys × nodes) per frame for nothing it draws.
+pub fn node_summaries(session: &Session) -> Vec<NodeState> {
+    states(session, false)
+}
+
+fn states(session: &Session, with_kv: bool) -> Vec<NodeState> {
     let engine = session.engine();
     engine
         .nodes()
@@ -154,10 +165,14 @@ pub fn node_states(session: &Session) -> Vec<NodeState> {
                     (n.log().last_index(), n.commit_index(), n.applied_index());
                 st.lag_entries = if leading { 0 } else { n.lag_entries() };
                 st.fenced = leading && n.settings().fencing && !n.lease_valid();
-                st.kv = n.kv();
+                if with_kv {
+                    st.kv = n.kv();
+                }
             } else if let Some(n) = engine.register().and_then(|s| s.node(id)) {
                 st.role = Some(sim::Role::Replica);
-                st.kv = n.map.clone();
+                if with_kv {
+                    st.kv = n.map.clone();
+                }
             }
             st
         })
@@ -169,7 +184,7 @@ impl ClusterView {
     pub fn of(session: &Session) -> ClusterView {
         let scenario = session.scenario();
         let names = session.names();
-        let states = node_states(session);
+        let states = node_summaries(session);
         // Lag as the current leader sees it (the same figure as the lag panel),
         // falling back to the follower's own estimate when no leader knows it.
         let leader_lag = session.samples().all().last().map(|s| s.lag.clone()).unwrap_or_default();
@@ -221,9 +236,27 @@ impl ClusterView {
     }
 }
 
+/// Compares node or client ids as a person would: "n2" before "n10".
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    fn split(s: &str) -> (&str, u64, &str) {
+        let head = s.trim_end_matches(|c: char| c.is_ascii_digit());
+        let digits = &s[head.len()..];
+        (head, digits.parse().unwrap_or(0), digits)
+    }
+    let ((ha, na, da), (hb, nb, db)) = (split(a), split(b));
+    ha.cmp(hb).then(na.cmp(&nb)).then(da.len().cmp(&db.len())).then(a.cmp(b))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn natural_order_puts_n2_before_n10() {
+        let mut ids = vec!["n10", "n2", "n1", "c3", "n16", "leader"];
+        ids.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(ids, ["c3", "leader", "n1", "n2", "n10", "n16"]);
+    }
 
     #[test]
     fn circle_positions_of_four_nodes_are_top_right_bottom_left() {

@@ -32,3 +32,23 @@ fn stale_reads_are_marked_stale_in_the_recent_operations() {
     // C2 pins 40 of 40 reads on n3 as stale; the newest twelve ops hold six of them.
     assert_eq!((stale, fresh), (6, 0), "{ops:#?}");
 }
+
+#[test]
+fn node_detail_shows_a_bounded_part_of_a_large_state_and_counts_the_rest() {
+    use playground::panels::{node_detail, KV_SHOWN_MAX};
+    let mut s = session("safety-async");
+    s.advance_to(3_000_000).unwrap();
+    let d = node_detail(&s, "n1").unwrap();
+    assert_eq!((d.kv.len(), d.kv_total), (KV_SHOWN_MAX, 20), "seed {}", s.scenario().seed);
+}
+
+/// Regression: the canvas's per-frame view copied every node's key-value
+/// map, O(keys × nodes) per frame, though it draws none of it.
+#[test]
+fn the_per_frame_node_summaries_carry_no_key_value_state() {
+    use playground::view::{node_states, node_summaries};
+    let mut s = session("safety-async");
+    s.advance_to(3_000_000).unwrap();
+    assert!(node_states(&s).iter().all(|n| !n.kv.is_empty()));
+    assert!(node_summaries(&s).iter().all(|n| n.kv.is_empty()));
+}
