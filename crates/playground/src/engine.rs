@@ -164,6 +164,11 @@ impl Engine {
         }
     }
 
+    /// The loss rate of a link, parts per million.
+    pub fn link_loss_ppm(&self, from: NodeId, to: NodeId) -> u32 {
+        with_timeline!(self, tl => tl.sim().config().network.link(from, to).loss_ppm)
+    }
+
     /// True if a message from `from` would reach `to` now (no partition or cut between).
     pub fn can_reach(&self, from: NodeId, to: NodeId) -> bool {
         with_timeline!(self, tl => tl.sim().can_reach(from, to))

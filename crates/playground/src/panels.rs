@@ -66,13 +66,35 @@ pub fn messages(session: &Session) -> Vec<MessageView> {
         .collect()
 }
 
+/// Every read policy in the words the page uses for it, in menu order. The
+/// canvas, the clients panel and its picker all use these words, so every view
+/// of a client's policy agrees.
+pub const READ_POLICIES: [(&str, sim::ReadPolicy); 5] = [
+    ("any replica", sim::ReadPolicy::Any),
+    ("leader only", sim::ReadPolicy::Leader),
+    ("read your writes", sim::ReadPolicy::ReadYourWrites),
+    ("monotonic reads", sim::ReadPolicy::MonotonicReads),
+    ("quorum", sim::ReadPolicy::Quorum),
+];
+
+/// A read policy in the page's words, e.g. "any replica".
+pub fn read_policy_words(policy: sim::ReadPolicy) -> &'static str {
+    READ_POLICIES.iter().find(|(_, p)| *p == policy).map_or("any replica", |(w, _)| w)
+}
+
 /// One client on the canvas.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClientView {
     pub id: String,
     pub node: String,
+    /// The read policy in the page's words (see [`READ_POLICIES`]).
     pub policy: String,
     pub busy: bool,
+    /// Operations per second of its background workload; 0 when it has none.
+    pub workload_rate_per_s: u32,
+    /// It moves to the node a reply names as leader (so a read sent to a
+    /// follower can end up at the leader after a "not the leader" reply).
+    pub follows_leader_hint: bool,
 }
 
 /// Every client now.
@@ -85,8 +107,10 @@ pub fn clients(session: &Session) -> Vec<ClientView> {
         .map(|c| ClientView {
             id: names.client_name(c.id).to_string(),
             node: names.node_name(c.target()).to_string(),
-            policy: format!("{:?}", c.config.policy),
+            policy: read_policy_words(c.config.policy).to_string(),
             busy: !c.is_idle(),
+            workload_rate_per_s: c.config.workload.as_ref().map_or(0, |w| w.rate_per_s),
+            follows_leader_hint: c.config.follow_leader_hint,
         })
         .collect()
 }
@@ -374,4 +398,20 @@ pub fn settings_view(session: &Session) -> Option<SettingsView> {
         failover_timeout_ms: s.failover_timeout_us / 1_000,
         fencing: s.fencing,
     })
+}
+
+/// The network as the settings panel shows it: the first link's latency and loss.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct NetworkSettingsView {
+    pub latency_ms: u64,
+    pub loss_ppm: u32,
+}
+
+/// The latency and loss of the link between the first two nodes, which the
+/// settings panel's selects change for every link at once. `None` with one node.
+pub fn network_settings(session: &Session) -> Option<NetworkSettingsView> {
+    let engine = session.engine();
+    let nodes = engine.nodes();
+    let (&a, &b) = (nodes.first()?, nodes.get(1)?);
+    Some(NetworkSettingsView { latency_ms: engine.link_latency_us(a, b) / 1_000, loss_ppm: engine.link_loss_ppm(a, b) })
 }

@@ -38,6 +38,7 @@ const SOURCES: &[(&str, &str, &str)] = &[
     ("c11-lag-growth", "C11", include_str!("../presets/c11-lag-growth.json")),
     ("c12-read-your-writes", "C12", include_str!("../presets/c12-read-your-writes.json")),
     ("seven-nodes", "", include_str!("../presets/seven-nodes.json")),
+    ("sixty-four-nodes", "", include_str!("../presets/sixty-four-nodes.json")),
     ("safety-sync-fencing", "", include_str!("../presets/safety-sync-fencing.json")),
     ("safety-async", "", include_str!("../presets/safety-async.json")),
 ];

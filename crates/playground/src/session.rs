@@ -232,6 +232,11 @@ impl Session {
         &self.samples
     }
 
+    /// Every client operation so far: what the checkers judge.
+    pub fn history(&self) -> &sim::History {
+        self.engine.history()
+    }
+
     /// Every role change so far (kept in full, unlike the bounded trace).
     pub fn roles(&self) -> &[RoleEvent] {
         &self.roles

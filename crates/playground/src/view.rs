@@ -105,6 +105,27 @@ pub fn circle_position(i: usize, n: usize) -> (i32, i32) {
     (CANVAS_WIDTH / 2 + c * 260 / 1000, CANVAS_HEIGHT / 2 - s * 260 / 1000)
 }
 
+/// Up to this many nodes every link is drawn; above it only links that carry meaning.
+pub const LINKS_ALL_NODES_MAX: usize = 8;
+
+/// Above this many nodes the default layout is a grid, not a circle: a circle
+/// of 64 nodes on this canvas overlaps itself.
+pub const CIRCLE_LAYOUT_NODES_MAX: usize = 16;
+
+/// Where node `i` of `n` goes when the scenario gives no position: on a
+/// circle for small clusters, on a grid left of the partition zone for large ones.
+pub fn default_position(i: usize, n: usize) -> (i32, i32) {
+    if n <= CIRCLE_LAYOUT_NODES_MAX {
+        return circle_position(i, n);
+    }
+    // Columns and rows in the 60..740 by 60..640 area, about as wide as tall.
+    let cols = (1..=n).find(|c| c * c * 6 >= n * 7).unwrap_or(n);
+    let rows = n.div_ceil(cols);
+    let (col, row) = ((i % cols) as i32, (i / cols) as i32);
+    let (w, h) = (680 / cols.max(1) as i32, 580 / rows.max(1) as i32);
+    (60 + w / 2 + col * w, 60 + h / 2 + row * h)
+}
+
 /// A node's state for panels and reports.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NodeState {
@@ -195,7 +216,7 @@ impl ClusterView {
             .map(|(i, st)| {
                 let id = names.node_name(st.id).to_string();
                 let spec = scenario.nodes.iter().find(|s| s.id == id);
-                let (cx, cy) = circle_position(i, n);
+                let (cx, cy) = default_position(i, n);
                 let role = match (st.status, st.role) {
                     (NodeStatus::Crashed, _) | (_, None) => Role::Offline,
                     (NodeStatus::Paused, _) => Role::Paused,
@@ -215,15 +236,24 @@ impl ClusterView {
                 }
             })
             .collect();
+        // Small clusters draw every link. Large ones draw only the links that
+        // carry meaning: those the protocol uses (to and from a leader or a
+        // candidate) and those that are cut; 64 nodes have 2016 pairs.
+        let all = n <= LINKS_ALL_NODES_MAX;
+        let busy = |i: usize| matches!(nodes[i].role, Role::Leader | Role::Candidate);
         let mut links = Vec::new();
         for a in 0..n {
             for b in a + 1..n {
-                let (ia, ib) = (NodeId(a as u32), NodeId(b as u32));
+                let (ia, ib) = (states[a].id, states[b].id);
+                let cut = !session.engine().can_reach(ia, ib) || !session.engine().can_reach(ib, ia);
+                if !(all || cut || busy(a) || busy(b)) {
+                    continue;
+                }
                 links.push(LinkView {
                     from: nodes[a].id.clone(),
                     to: nodes[b].id.clone(),
                     latency_ms: session.engine().link_latency_us(ia, ib) / 1_000,
-                    cut: !session.engine().can_reach(ia, ib) || !session.engine().can_reach(ib, ia),
+                    cut,
                 });
             }
         }
@@ -250,6 +280,17 @@ pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sixty_four_nodes_get_distinct_positions_left_of_the_partition_zone() {
+        let p: Vec<_> = (0..64).map(|i| default_position(i, 64)).collect();
+        for (i, a) in p.iter().enumerate() {
+            assert!(a.0 > 30 && a.0 < 760 && a.1 > 30 && a.1 < 670, "{a:?}");
+            for b in &p[i + 1..] {
+                assert!((a.0 - b.0).abs() + (a.1 - b.1).abs() >= 60, "{a:?} and {b:?} overlap");
+            }
+        }
+    }
 
     #[test]
     fn natural_order_puts_n2_before_n10() {

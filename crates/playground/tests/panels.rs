@@ -52,3 +52,23 @@ fn the_per_frame_node_summaries_carry_no_key_value_state() {
     assert!(node_states(&s).iter().all(|n| !n.kv.is_empty()));
     assert!(node_summaries(&s).iter().all(|n| n.kv.is_empty()));
 }
+
+/// Finding: 16 nodes drew 120 links (a hairball) and listed n10..n16 before n2.
+#[test]
+fn sixty_four_nodes_draw_only_the_leaders_links_and_list_lag_in_natural_order() {
+    use playground::panels::lag_series;
+    use playground::ClusterView;
+    let mut s = session("sixty-four-nodes");
+    s.advance_to(2_000_000).unwrap();
+    let view = ClusterView::of(&s);
+    assert_eq!(view.nodes.len(), 64);
+    let leader = view.nodes.iter().find(|n| n.role == playground::Role::Leader).map(|n| n.id.clone()).unwrap();
+    assert_eq!(view.links.len(), 63, "seed {}", s.scenario().seed);
+    assert!(view.links.iter().all(|l| l.from == leader || l.to == leader));
+    let rows: Vec<String> = lag_series(&s, 10_000_000).into_iter().map(|l| l.node).collect();
+    let mut sorted = rows.clone();
+    sorted.sort_by(|a, b| playground::view::natural_cmp(a, b));
+    assert_eq!(rows, sorted);
+    assert_eq!(rows.len(), 63);
+    assert_eq!(rows[..2], ["n2".to_string(), "n3".to_string()]);
+}

@@ -93,6 +93,6 @@ fn share_link_round_trips_and_a_broken_one_opens_the_default_with_a_notice() {
     assert_eq!(opened.session.borrow().trace_hash(), s.session.borrow().trace_hash());
     let broken = State::from_fragment(&fragment[..fragment.len() - 9]);
     let text = broken.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
-    assert!(text.starts_with("share link: its data is truncated or corrupted"), "{text}");
+    assert!(text.starts_with("share link: its data is cut off or damaged; copy the whole link again"), "{text}");
     assert_eq!(broken.now_us(), 0);
 }

@@ -17,6 +17,11 @@ use super::timeline::Timeline;
 use crate::hooks::{use_animation_frames, use_shortcuts};
 use crate::state::{Action, State};
 
+fn emit_click(dispatch: &Callback<Action>, action: Action) -> Callback<MouseEvent> {
+    let d = dispatch.clone();
+    Callback::from(move |_: MouseEvent| d.emit(action.clone()))
+}
+
 fn location_hash() -> String {
     web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
 }
@@ -29,6 +34,7 @@ fn embed_requested() -> bool {
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(|| State { embed: embed_requested(), ..State::from_fragment(&location_hash()) });
+    let preset_picker = use_node_ref();
     let dispatch = {
         let state = state.clone();
         Callback::from(move |a: Action| state.dispatch(a))
@@ -60,14 +66,48 @@ pub fn app() -> Html {
             }
         })
     };
-    let preset_options = presets::all().into_iter().map(|p| {
+    let all_presets = presets::all();
+    let preset_label = |p: &presets::Preset| {
         let name = &p.scenario.name;
-        let label = if p.claim.is_empty() || name.starts_with(p.claim) {
+        if p.claim.is_empty() || name.starts_with(p.claim) {
             name.clone()
         } else {
             format!("{} · {name}", p.claim)
-        };
-        html! { <option value={p.name} selected={p.name == state.preset}>{ label }</option> }
+        }
+    };
+    // A share link, an embed or a custom scenario is not one of the presets:
+    // the picker names it by its own name (or "Custom"), never by a preset's.
+    let own_option = state.preset.is_empty().then(|| {
+        let name =
+            if scenario.name.trim().is_empty() { "Custom".to_string() } else { format!("{} (shared)", scenario.name) };
+        html! { <option value="" selected=true disabled=true>{ name }</option> }
+    });
+    let preset_options = all_presets.iter().map(|p| {
+        html! { <option value={p.name} selected={p.name == state.preset}>{ preset_label(p) }</option> }
+    });
+    {
+        // Keep the picker showing the scenario that runs, also after a pick
+        // that waits for confirmation or was cancelled.
+        let (picker, preset) = (preset_picker.clone(), state.preset.clone());
+        use_effect(move || {
+            if let Some(select) = picker.cast::<web_sys::HtmlSelectElement>() {
+                if select.value() != preset {
+                    select.set_value(&preset);
+                }
+            }
+        });
+    }
+    let confirm = state.pending_preset.as_ref().map(|name| {
+        let label = all_presets.iter().find(|p| p.name == name).map(preset_label).unwrap_or_else(|| name.clone());
+        let at = super::timeline::seconds(session.now_us());
+        let changes = session.scenario().script.len();
+        html! {
+            <div class="confirm" role="alertdialog" aria-label="Open another scenario?">
+                <span>{ format!("Open \u{201c}{label}\u{201d}? Your run here (at {at}, {changes} recorded {}) will be replaced. Copy its link first to keep it.", if changes == 1 { "change" } else { "changes" }) }</span>
+                <button onclick={emit_click(&dispatch, Action::ConfirmPreset)}>{ "Open it" }</button>
+                <button onclick={emit_click(&dispatch, Action::CancelPreset)}>{ "Keep my run" }</button>
+            </div>
+        }
     });
     let notice = state.notice.clone().map(|n| {
         let d = dispatch.clone();
@@ -87,13 +127,14 @@ pub fn app() -> Html {
             <header class="topbar">
                 <h1>{ "Replication Playground" }</h1>
                 <label class="preset">{ "Scenario " }
-                    <select aria-label="Scenario preset" onchange={on_preset}>{ for preset_options }</select>
+                    <select ref={preset_picker} aria-label="Scenario preset" onchange={on_preset}>{ for own_option }{ for preset_options }</select>
                 </label>
                 <div class="spacer" />
                 <button onclick={emit(Action::MakeShareLink)}>{ "Copy link" }</button>
                 <button onclick={emit(Action::ToggleHelp)} aria-label="Keyboard shortcuts">{ "?" }</button>
             </header>
             { for notice }
+            { for confirm }
             if let Some(link) = state.share_link.clone() {
                 <ShareBox fragment={link} />
             }
@@ -109,6 +150,7 @@ pub fn app() -> Html {
                     </div>
                     <Legend />
                     <Timeline now_us={session.now_us()} end_us={session.end_us()} playing={state.playing} speed_index={state.speed_index}
+                        achieved_speed_permille={state.achieved_speed_permille} step_note={state.step_note.clone()}
                         markers={panels::markers(&session, &state.anomalies)} dispatch={dispatch.clone()} />
                 </div>
                 if !state.embed {
@@ -118,7 +160,8 @@ pub fn app() -> Html {
                         <LagPanel series={panels::lag_series(&session, LAG_WINDOW_US)} now_us={session.now_us()} window_us={LAG_WINDOW_US} />
                         <ClientsPanel clients={clients.clone()} nodes={node_ids.clone()} ops={panels::recent_ops(&session, &state.anomalies)}
                             highlighted={state.highlighted_ops.clone()} dispatch={dispatch.clone()} />
-                        <SettingsPanel current={panels::settings_view(&session)} nodes={node_ids} clients={clients.iter().map(|c| c.id.clone()).collect::<Vec<_>>()} {single_leader} dispatch={dispatch.clone()} />
+                        <SettingsPanel current={panels::settings_view(&session)} nodes={node_ids} clients={clients.iter().map(|c| c.id.clone()).collect::<Vec<_>>()}
+                            workload_rates={clients.iter().map(|c| c.workload_rate_per_s).collect::<Vec<_>>()} network={panels::network_settings(&session)} {single_leader} dispatch={dispatch.clone()} />
                     </aside>
                 }
             </main>

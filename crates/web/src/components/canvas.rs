@@ -25,7 +25,22 @@ pub struct CanvasProps {
     pub dispatch: Callback<Action>,
 }
 
-const NODE_RADIUS: i32 = 38;
+/// A node's radius in canvas units: smaller in larger clusters so they stay legible.
+pub fn node_radius(nodes: usize) -> i32 {
+    match nodes {
+        0..=8 => 38,
+        9..=16 => 26,
+        _ => 17,
+    }
+}
+
+/// Where a line from `a` towards `b` leaves `a`'s circle of radius `r`.
+fn edge_point(a: &NodeView, b: &NodeView, r: i32) -> (i32, i32) {
+    let (dx, dy) = (f64::from(b.x_px - a.x_px), f64::from(b.y_px - a.y_px));
+    let len = dx.hypot(dy).max(1.0);
+    let r = f64::from(r).min(len / 2.0);
+    (a.x_px + (dx * r / len).round() as i32, a.y_px + (dy * r / len).round() as i32)
+}
 
 /// Pointer position in canvas units (the SVG's 1000 × 700 viewBox).
 fn canvas_point(svg: &NodeRef, e: &PointerEvent) -> (i32, i32) {
@@ -61,21 +76,28 @@ pub fn canvas(props: &CanvasProps) -> Html {
             }
         })
     };
-    let links = cluster.links.iter().filter_map(|l| link_html(cluster, l, &props.dispatch));
+    let radius = node_radius(cluster.nodes.len());
+    let links = cluster.links.iter().filter_map(|l| link_html(cluster, l, radius, &props.dispatch));
     let clients = props.clients.iter().enumerate().filter_map(|(i, c)| {
         let same_node = |o: &&ClientView| o.node == c.node;
         let slot = props.clients[..i].iter().filter(same_node).count();
         client_html(cluster, c, slot, props.clients.iter().filter(same_node).count())
     });
-    let messages = props.messages.iter().filter_map(|m| message_html(cluster, m));
-    let nodes: Vec<Html> = cluster.nodes.iter().map(|n| node_html(n, props, &svg)).collect();
+    let messages = props.messages.iter().filter_map(|m| message_html(cluster, m, radius));
+    let nodes: Vec<Html> = cluster.nodes.iter().map(|n| node_html(n, props, &svg, radius)).collect();
+    let in_zone: Vec<&str> = cluster.nodes.iter().filter(|n| n.x_px >= ZONE_X).map(|n| n.id.as_str()).collect();
+    let zone_label = if in_zone.is_empty() {
+        "Partition zone, empty: nodes moved here are cut off from the rest".to_string()
+    } else {
+        format!("Partition zone, holds {}: cut off from the rest", in_zone.join(", "))
+    };
     html! {
         <svg ref={svg.clone()} class={classes!("canvas", (cluster.links.len() > 10).then_some("dense"))} viewBox="0 0 1000 700" role="group" aria-label="Cluster canvas"
             {onpointermove} {onpointerup}>
-            <g class="zone" aria-hidden="true">
-                <rect x={ZONE_X.to_string()} y="8" width={(992 - ZONE_X).to_string()} height="684" rx="14" />
-                <text x={((ZONE_X + 992) / 2).to_string()} y="36">{ "partition zone" }</text>
-                <text class="zone-hint" x={((ZONE_X + 992) / 2).to_string()} y="56">{ "drop nodes here to cut them off" }</text>
+            <g class="zone" role="group" aria-label={zone_label}>
+                <rect x={ZONE_X.to_string()} y="8" width={(992 - ZONE_X).to_string()} height="684" rx="14" aria-hidden="true" />
+                <text x={((ZONE_X + 992) / 2).to_string()} y="36" aria-hidden="true">{ "partition zone" }</text>
+                <text class="zone-hint" x={((ZONE_X + 992) / 2).to_string()} y="56" aria-hidden="true">{ "drop nodes here to cut them off" }</text>
             </g>
             { for clients }
             { for nodes }
@@ -85,7 +107,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
     }
 }
 
-fn link_html(cluster: &ClusterView, link: &LinkView, dispatch: &Callback<Action>) -> Option<Html> {
+fn link_html(cluster: &ClusterView, link: &LinkView, radius: i32, dispatch: &Callback<Action>) -> Option<Html> {
     let (a, b) = (cluster.node(&link.from)?, cluster.node(&link.to)?);
     let state = if link.cut { "cut" } else { "connected" };
     let label = format!("Link {} to {}, {} ms, {state}", link.from, link.to, link.latency_ms);
@@ -107,12 +129,8 @@ fn link_html(cluster: &ClusterView, link: &LinkView, dispatch: &Callback<Action>
     let (mx, my) = ((a.x_px + b.x_px) / 2, (a.y_px + b.y_px) / 2);
     // Links are drawn after the nodes (so Tab reaches nodes first), from
     // circle edge to circle edge so they never cover a node.
-    let (dx, dy) = (f64::from(b.x_px - a.x_px), f64::from(b.y_px - a.y_px));
-    let len = dx.hypot(dy).max(1.0);
-    let r = f64::from(NODE_RADIUS).min(len / 2.0);
-    let (ox, oy) = ((dx * r / len).round() as i32, (dy * r / len).round() as i32);
-    let (x1, y1, x2, y2) =
-        ((a.x_px + ox).to_string(), (a.y_px + oy).to_string(), (b.x_px - ox).to_string(), (b.y_px - oy).to_string());
+    let ((x1, y1), (x2, y2)) = (edge_point(a, b, radius), edge_point(b, a, radius));
+    let (x1, y1, x2, y2) = (x1.to_string(), y1.to_string(), x2.to_string(), y2.to_string());
     Some(html! {
         <g class={classes!("link", link.cut.then_some("cut"))} role="button" tabindex="0" aria-label={label}
             aria-pressed={link.cut.to_string()} {onclick} {onkeydown}>
@@ -138,9 +156,11 @@ fn client_html(cluster: &ClusterView, c: &ClientView, slot: usize, of: usize) ->
     let fan = (slot as f64 - (of as f64 - 1.0) / 2.0) * 56.0;
     let x = f64::from(node.x_px) + ux * 135.0 - uy * fan;
     let y = f64::from(node.y_px) + uy * 135.0 + ux * fan;
-    let x = (x.round() as i32).clamp(50, playground::view::CANVAS_WIDTH - 50);
+    // A client stays out of the partition zone unless its node is in it.
+    let x_max = if node.x_px >= ZONE_X { playground::view::CANVAS_WIDTH - 50 } else { ZONE_X - 30 };
+    let x = (x.round() as i32).clamp(50, x_max);
     let y = (y.round() as i32).clamp(30, playground::view::CANVAS_HEIGHT - 30);
-    let label = format!("Client {}, talks to {}, reads {}", c.id, c.node, c.policy);
+    let label = format!("Client {}, talks to {}, read policy {}", c.id, c.node, c.policy);
     Some(html! {
         <g class={classes!("client", c.busy.then_some("busy"))} role="img" aria-label={label}>
             <line class="client-link" x1={x.to_string()} y1={y.to_string()} x2={node.x_px.to_string()} y2={node.y_px.to_string()} />
@@ -150,17 +170,20 @@ fn client_html(cluster: &ClusterView, c: &ClientView, slot: usize, of: usize) ->
     })
 }
 
-fn message_html(cluster: &ClusterView, m: &MessageView) -> Option<Html> {
+fn message_html(cluster: &ClusterView, m: &MessageView, radius: i32) -> Option<Html> {
     let (a, b) = (cluster.node(&m.from)?, cluster.node(&m.to)?);
+    // From circle edge to circle edge, so a message just sent never sits on
+    // its sender's label.
+    let ((ax, ay), (bx, by)) = (edge_point(a, b, radius), edge_point(b, a, radius));
     let p = i64::from(m.progress_permille);
-    let x = i64::from(a.x_px) + (i64::from(b.x_px - a.x_px) * p) / 1000;
-    let y = i64::from(a.y_px) + (i64::from(b.y_px - a.y_px) * p) / 1000;
+    let x = i64::from(ax) + (i64::from(bx - ax) * p) / 1000;
+    let y = i64::from(ay) + (i64::from(by - ay) * p) / 1000;
     Some(html! {
-        <circle key={m.id.to_string()} class={classes!("msg", m.kind)} cx={x.to_string()} cy={y.to_string()} r="7" aria-hidden="true" />
+        <circle key={m.id.to_string()} class={classes!("msg", m.kind)} cx={x.to_string()} cy={y.to_string()} r={if radius < 30 { "5" } else { "7" }} aria-hidden="true" />
     })
 }
 
-fn node_html(node: &NodeView, props: &CanvasProps, svg: &NodeRef) -> Html {
+fn node_html(node: &NodeView, props: &CanvasProps, svg: &NodeRef, radius: i32) -> Html {
     let selected = props.selected.as_deref() == Some(node.id.as_str());
     let dragging = props.dragging.as_deref() == Some(node.id.as_str());
     let class = classes!(
@@ -192,28 +215,34 @@ fn node_html(node: &NodeView, props: &CanvasProps, svg: &NodeRef) -> Html {
             }
         })
     };
-    let (x, y) = (node.x_px, node.y_px);
-    let lag = if node.lag_entries > 0 { format!("lag {}", node.lag_entries) } else { String::new() };
+    let (x, y, r) = (node.x_px, node.y_px, radius);
+    // Large clusters drop the words inside and under each circle (role is
+    // its colour and its accessible name; lag is in the lag panel).
+    let roomy = r >= 30;
+    let lag = if node.lag_entries > 0 && r >= 20 { format!("lag {}", node.lag_entries) } else { String::new() };
     html! {
-        <g {class} role="button" tabindex="0" aria-label={node.accessible_name()} aria-haspopup="menu"
+        <g key={node.id.clone()} {class} role="button" tabindex="0" aria-label={node.accessible_name()} aria-haspopup="menu"
             aria-pressed={selected.to_string()} {onpointerdown} {onkeydown}>
-            <circle class="halo" cx={x.to_string()} cy={y.to_string()} r={(NODE_RADIUS + 8).to_string()} />
-            <circle class="body" cx={x.to_string()} cy={y.to_string()} r={NODE_RADIUS.to_string()} />
+            <circle class="halo" cx={x.to_string()} cy={y.to_string()} r={(r + 8).to_string()} />
+            <circle class="body" cx={x.to_string()} cy={y.to_string()} r={r.to_string()} />
             if node.role == playground::Role::Leader {
                 // The crown the scenario captions talk about ("watch two crowns at once").
-                <text class="crown" x={(x - NODE_RADIUS - 4).to_string()} y={(y - NODE_RADIUS + 14).to_string()} aria-hidden="true">{ "♛" }</text>
+                <text class="crown" x={(x - r - 4).to_string()} y={(y - r + 14).to_string()} aria-hidden="true">{ "♛" }</text>
             }
-            <text class="node-id" x={x.to_string()} y={(y + 2).to_string()}>{ &node.id }</text>
-            if node.role != playground::Role::Offline {
+            <text class={classes!("node-id", (!roomy).then_some("small"))} x={x.to_string()} y={(y + if roomy { 2 } else { 5 }).to_string()}>{ &node.id }</text>
+            if roomy && node.role != playground::Role::Offline {
                 <text class="node-epoch" x={x.to_string()} y={(y + 20).to_string()}>{ format!("epoch {}", node.epoch) }</text>
             }
-            <text class="node-role" x={x.to_string()} y={(y + NODE_RADIUS + 20).to_string()}>
-                { if node.fenced { "leader · lease expired" } else { node.role.as_str() } }
-            </text>
+            if r >= 20 {
+                <text class="node-role" x={x.to_string()} y={(y + r + 18).to_string()}>
+                    { if node.fenced { "leader · lease expired" } else { node.role.as_str() } }
+                </text>
+            }
             if !lag.is_empty() {
-                <g class="lag-badge">
-                    <rect x={(x + 22).to_string()} y={(y - NODE_RADIUS - 8).to_string()} width="52" height="20" rx="10" />
-                    <text x={(x + 48).to_string()} y={(y - NODE_RADIUS + 6).to_string()}>{ lag }</text>
+                // Above the circle, clear of the id inside and the role below.
+                <g class="lag-badge" aria-hidden="true">
+                    <rect x={(x - 26).to_string()} y={(y - r - 24).to_string()} width="52" height="18" rx="9" />
+                    <text x={x.to_string()} y={(y - r - 11).to_string()}>{ lag }</text>
                 </g>
             }
         </g>

@@ -1,4 +1,5 @@
-//! The actions of one node: crash, restart, pause, resume, promote, skew its
+//! The actions of one node: crash, restart, pause, resume, promote, move it
+//! into the partition zone or back (the keyboard's way to partition), skew its
 //! clock. Opened by clicking a node or pressing Enter on it; Escape closes.
 
 use playground::{NodeView, Role, ScriptAction};
@@ -59,6 +60,13 @@ pub fn node_menu(props: &NodeMenuProps) -> Html {
     let item = |label: &str, action: ScriptAction| {
         let dispatch = props.dispatch.clone();
         let onclick = Callback::from(move |_: MouseEvent| dispatch.emit(Action::Intervene(action.clone())));
+        html! { <button role="menuitem" class="menu-item" {onclick}>{ label }</button> }
+    };
+    let zone_item = {
+        let (dispatch, id) = (props.dispatch.clone(), id.clone());
+        let onclick = Callback::from(move |_: MouseEvent| dispatch.emit(Action::ToggleZone(id.clone())));
+        let label =
+            if n.x_px >= crate::state::ZONE_X { "Move back from partition zone" } else { "Move to partition zone" };
         html! { <button role="menuitem" class="menu-item" {onclick}>{ label }</button> }
     };
     let close = {
@@ -132,6 +140,7 @@ pub fn node_menu(props: &NodeMenuProps) -> Html {
             if n.role == Role::Follower || n.role == Role::Candidate {
                 { item("Promote to leader", ScriptAction::Promote(id.clone())) }
             }
+            { zone_item }
             { item("Skew clock +200 ms", ScriptAction::SkewClock { node: id.clone(), skew_ms: 200, drift_ppm: 0 }) }
             { item("Reset clock", ScriptAction::SkewClock { node: id.clone(), skew_ms: 0, drift_ppm: 0 }) }
             <button role="menuitem" class="menu-item subtle" onclick={close}>{ "Close" }</button>
