@@ -9,9 +9,10 @@ use yew::prelude::*;
 
 use super::canvas::Canvas;
 use super::controls::{ClientsPanel, SettingsPanel};
+use super::glossary::Glossary;
 use super::help::{HelpOverlay, Legend};
 use super::node_menu::NodeMenu;
-use super::panels::{AnomalyPanel, LagPanel, LogPanel};
+use super::panels::{AnomalyPanel, LagPanel, LogPanel, ThroughputPanel};
 use super::share::ShareBox;
 use super::timeline::Timeline;
 use crate::hooks::{use_animation_frames, use_shortcuts};
@@ -45,7 +46,13 @@ pub fn app() -> Html {
         let dispatch = dispatch.clone();
         use_effect_with((), move |_| {
             let listener = web_sys::window().map(|w| {
-                EventListener::new(&w, "hashchange", move |_| dispatch.emit(Action::LoadShare(location_hash())))
+                EventListener::new(&w, "hashchange", move |_| {
+                    // A glossary anchor is not a share link.
+                    let hash = location_hash();
+                    if !hash.starts_with("#glossary") {
+                        dispatch.emit(Action::LoadShare(hash));
+                    }
+                })
             });
             move || drop(listener)
         });
@@ -141,6 +148,9 @@ pub fn app() -> Html {
             <p class="caption">{ &scenario.caption }</p>
             <main class="layout">
                 <div class="stage">
+                    <Timeline now_us={session.now_us()} end_us={session.end_us()} playing={state.playing} speed_index={state.speed_index}
+                        achieved_speed_permille={state.achieved_speed_permille} step_note={state.step_note.clone()}
+                        markers={panels::markers(&session, &state.anomalies)} dispatch={dispatch.clone()} />
                     <div class="canvas-wrap">
                         <Canvas cluster={cluster.clone()} messages={panels::messages(&session)} clients={clients.clone()}
                             selected={state.selected.clone()} dragging={state.drag.as_ref().map(|d| d.node.clone())} dispatch={dispatch.clone()} />
@@ -149,19 +159,18 @@ pub fn app() -> Html {
                         }
                     </div>
                     <Legend />
-                    <Timeline now_us={session.now_us()} end_us={session.end_us()} playing={state.playing} speed_index={state.speed_index}
-                        achieved_speed_permille={state.achieved_speed_permille} step_note={state.step_note.clone()}
-                        markers={panels::markers(&session, &state.anomalies)} dispatch={dispatch.clone()} />
                 </div>
                 if !state.embed {
                     <aside class="side">
                         <AnomalyPanel anomalies={state.anomalies.clone()} dispatch={dispatch.clone()} />
                         <LogPanel detail={selected_detail} />
+                        <ThroughputPanel ops={playground::report::op_counts(session.history())} now_us={session.now_us()} />
                         <LagPanel series={panels::lag_series(&session, LAG_WINDOW_US)} now_us={session.now_us()} window_us={LAG_WINDOW_US} />
                         <ClientsPanel clients={clients.clone()} nodes={node_ids.clone()} ops={panels::recent_ops(&session, &state.anomalies)}
                             highlighted={state.highlighted_ops.clone()} dispatch={dispatch.clone()} />
                         <SettingsPanel current={panels::settings_view(&session)} nodes={node_ids} clients={clients.iter().map(|c| c.id.clone()).collect::<Vec<_>>()}
                             workload_rates={clients.iter().map(|c| c.workload_rate_per_s).collect::<Vec<_>>()} network={panels::network_settings(&session)} {single_leader} dispatch={dispatch.clone()} />
+                        <Glossary />
                     </aside>
                 }
             </main>

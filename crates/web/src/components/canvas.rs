@@ -92,7 +92,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
         format!("Partition zone, holds {}: cut off from the rest", in_zone.join(", "))
     };
     html! {
-        <svg ref={svg.clone()} class={classes!("canvas", (cluster.links.len() > 10).then_some("dense"))} viewBox="0 0 1000 700" role="group" aria-label="Cluster canvas"
+        <svg ref={svg.clone()} class={classes!("canvas", (cluster.links.len() > 10).then_some("dense"), (radius < 30).then_some("compact"))} viewBox="0 0 1000 700" role="group" aria-label="Cluster canvas"
             {onpointermove} {onpointerup}>
             <g class="zone" role="group" aria-label={zone_label}>
                 <rect x={ZONE_X.to_string()} y="8" width={(992 - ZONE_X).to_string()} height="684" rx="14" aria-hidden="true" />

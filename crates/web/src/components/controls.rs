@@ -7,6 +7,7 @@ use playground::{FollowerMode, LinkSpec, ScriptAction, WorkloadSpec};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use super::glossary::term;
 use crate::state::Action;
 
 #[derive(Properties, PartialEq)]
@@ -16,6 +17,20 @@ pub struct ClientsPanelProps {
     pub ops: Vec<OpView>,
     pub highlighted: Vec<u64>,
     pub dispatch: Callback<Action>,
+}
+
+/// Makes a select show `value` after every render. An option's `selected`
+/// attribute stops steering the select once a person has changed it, so a
+/// picker would go on showing their old choice after the session moved on.
+#[hook]
+fn use_select_value(select: NodeRef, value: String) {
+    use_effect(move || {
+        if let Some(s) = select.cast::<HtmlSelectElement>() {
+            if s.value() != value {
+                s.set_value(&value);
+            }
+        }
+    });
 }
 
 fn select_value(e: &Event) -> String {
@@ -36,6 +51,11 @@ pub fn clients_panel(props: &ClientsPanelProps) -> Html {
     let key = use_state(|| "x".to_string());
     let value = use_state(|| "hello".to_string());
     let current = props.clients.iter().find(|c| c.id == *client).or(props.clients.first()).cloned();
+    let (node_now, policy_now) =
+        current.as_ref().map_or((String::new(), String::new()), |c| (c.node.clone(), c.policy.clone()));
+    let (node_picker, policy_picker) = (use_node_ref(), use_node_ref());
+    use_select_value(node_picker.clone(), node_now.clone());
+    use_select_value(policy_picker.clone(), policy_now.clone());
     let send = |write: bool| {
         let (d, key, value, current) = (props.dispatch.clone(), key.clone(), value.clone(), current.clone());
         Callback::from(move |_: MouseEvent| {
@@ -101,12 +121,12 @@ pub fn clients_panel(props: &ClientsPanelProps) -> Html {
                     </select>
                 </label>
                 <label>{ "Node" }
-                    <select aria-label="Target node" onchange={on_node}>
+                    <select ref={node_picker} aria-label="Target node" onchange={on_node}>
                         { for props.nodes.iter().map(|n| html! { <option value={n.clone()} selected={*n == node_now}>{ n }</option> }) }
                     </select>
                 </label>
                 <label>{ "Reads" }
-                    <select aria-label="Read policy" onchange={on_policy}>
+                    <select ref={policy_picker} aria-label="Read policy" onchange={on_policy}>
                         { for READ_POLICIES.iter().map(|p| html! { <option value={p.0} selected={p.0 == policy_now}>{ p.0 }</option> }) }
                     </select>
                 </label>
@@ -155,6 +175,24 @@ fn on_select(d: &Callback<Action>, make: impl Fn(&str) -> Vec<ScriptAction> + 's
 #[function_component(SettingsPanel)]
 pub fn settings_panel(props: &SettingsPanelProps) -> Html {
     let d = &props.dispatch;
+    let panel = use_node_ref();
+    {
+        // Every select shows its "(now)" option after each render: the
+        // setting in force, not the last pick (which may have been refused).
+        let panel = panel.clone();
+        use_effect(move || {
+            let Some(p) = panel.cast::<web_sys::Element>() else { return };
+            let Ok(list) = p.query_selector_all("select") else { return };
+            for i in 0..list.length() {
+                if let Some(s) = list.item(i).and_then(|n| wasm_bindgen::JsCast::dyn_into::<HtmlSelectElement>(n).ok())
+                {
+                    if !s.value().is_empty() {
+                        s.set_value("");
+                    }
+                }
+            }
+        });
+    }
     let nodes = props.nodes.clone();
     let all_links = move |latency_ms: u64, loss_ppm: u32| -> Vec<ScriptAction> {
         let mut out = Vec::new();
@@ -194,7 +232,7 @@ pub fn settings_panel(props: &SettingsPanelProps) -> Html {
             vec![ScriptAction::SetFollowerMode { node: node.clone(), mode }]
         });
         html! {
-            <label>{ format!("{n} as follower") }
+            <label>{ format!("{n} as ") }{ term("follower", "follower") }{ " (async, sync or " }{ term("semi-sync", "semi-sync") }{ ")" }
                 <select aria-label={format!("Replication mode of {n}")} {onchange}>
                     { now(mode_now.to_string()) }<option value="async">{ "async" }</option>
                     <option value="sync">{ "sync" }</option><option value="semi_sync">{ "semi-sync" }</option>
@@ -221,9 +259,9 @@ pub fn settings_panel(props: &SettingsPanelProps) -> Html {
         }
     });
     html! {
-        <section class="panel" aria-label="Settings">
+        <section ref={panel} class="panel" aria-label="Settings">
             <h2>{ "Settings" }</h2>
-            <p class="muted">{ "Each change is recorded at the current time and replays with the share link." }</p>
+            <p class="muted">{ "Each change is recorded at the current time and replays with the share link. " }<a href="#glossary" class="term" onclick={Callback::from(|e: MouseEvent| { e.prevent_default(); if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("glossary")) { el.scroll_into_view(); } })}>{ "What the words mean" }</a></p>
             <div class="form-grid">
                 if props.single_leader {
                     { for mode_rows }
@@ -238,7 +276,7 @@ pub fn settings_panel(props: &SettingsPanelProps) -> Html {
                             <option value="1000">{ "1 s" }</option><option value="3000">{ "3 s" }</option>
                         </select>
                     </label>
-                    <label>{ "Fencing (epochs + lease)" }
+                    <label>{ "Fencing (" }{ term("epochs", "epoch") }{ " + " }{ term("lease", "lease") }{ ")" }
                         <select aria-label="Fencing" onchange={on_select(d, |v| vec![ScriptAction::SetFencing { on: v == "on" }])}>
                             { now(current.as_ref().map_or("on".into(), |c| if c.fencing { "on".into() } else { "off".into() })) }<option value="on">{ "on" }</option><option value="off">{ "off: split-brain teaching mode" }</option>
                         </select>

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod canvas;
 pub mod controls;
+pub mod glossary;
 pub mod help;
 pub mod node_menu;
 pub mod panels;

@@ -6,6 +6,7 @@ use playground::panels::{LagSeries, NodeDetail};
 use playground::Anomaly;
 use yew::prelude::*;
 
+use super::glossary::term;
 use super::timeline::seconds;
 use crate::state::Action;
 
@@ -32,8 +33,11 @@ pub fn log_panel(props: &LogPanelProps) -> Html {
     let leader = d.leader.clone().unwrap_or_else(|| "none".to_string());
     html! {
         <section class="panel" aria-label={format!("Log of {}", d.id)}>
-            <h2>{ format!("{} — {} ({}), epoch {}", d.id, d.role, d.status, d.epoch) }</h2>
-            <p class="muted">{ format!("leader {leader} · last {} · commit {} · applied {} · clock {:+} ms", d.last_index, d.commit_index, d.applied_index, d.local_clock_skew_ms) }</p>
+            <h2>{ format!("{}: {} ({}), ", d.id, d.role, d.status) }{ term("epoch", "epoch") }{ format!(" {}", d.epoch) }</h2>
+            <p class="muted">
+                { format!("{} {leader} · last {} · ", "leader", d.last_index) }{ term("commit", "commit") }{ format!(" {} · ", d.commit_index) }
+                { term("applied", "applied") }{ format!(" {} · clock {:+} ms", d.applied_index, d.local_clock_skew_ms) }
+            </p>
             <table class="log">
                 <thead><tr><th>{ "pos" }</th><th>{ "epoch" }</th><th>{ "write" }</th><th>{ "state" }</th></tr></thead>
                 <tbody>
@@ -45,6 +49,9 @@ pub fn log_panel(props: &LogPanelProps) -> Html {
             </table>
             <h3>{ "State" }</h3>
             <ul class="kv">{ for kv }</ul>
+            if d.kv_total > d.kv.len() {
+                <p class="muted">{ format!("… and {} more keys", d.kv_total - d.kv.len()) }</p>
+            }
         </section>
     }
 }
@@ -134,12 +141,34 @@ pub fn anomaly_panel(props: &AnomalyPanelProps) -> Html {
         <section class="panel" aria-label="Anomalies">
             <h2>{ format!("Anomalies ({})", props.anomalies.len()) }</h2>
             if props.anomalies.is_empty() {
-                <p class="muted">{ "None found so far. Every badge here is a checker's finding in the recorded history." }</p>
+                <p class="muted">{ "None found so far. Every badge here is a " }{ term("checker", "checker") }{ "'s finding in the recorded history." }</p>
             }
             <ul class="anomalies">{ for items }</ul>
             if props.anomalies.len() > SHOWN_ANOMALIES {
                 <p class="muted">{ format!("Showing the first {SHOWN_ANOMALIES} of {}; the orange timeline marks show where the others happen.", props.anomalies.len()) }</p>
             }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ThroughputPanelProps {
+    pub ops: playground::report::OpCounts,
+    pub now_us: u64,
+}
+
+/// Successful reads and writes so far and per second of virtual time: what
+/// C10 asks the reader to compare, in the page rather than in a terminal.
+#[function_component(ThroughputPanel)]
+pub fn throughput_panel(props: &ThroughputPanelProps) -> Html {
+    let ms = (props.now_us / 1_000).max(1);
+    let per_s = |n: usize| n as u64 * 1_000 / ms;
+    let o = &props.ops;
+    html! {
+        <section class="panel" aria-label="Throughput">
+            <h2>{ "Throughput" }</h2>
+            <p>{ format!("reads {} ({} per second) · writes {} ({} per second) · failed {} · unknown {}",
+                o.reads_ok, per_s(o.reads_ok), o.writes_ok, per_s(o.writes_ok), o.fail, o.info) }</p>
         </section>
     }
 }

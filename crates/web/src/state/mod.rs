@@ -195,7 +195,7 @@ impl State {
     /// The state for a page opened with `fragment` after `#` (may be empty).
     pub fn from_fragment(fragment: &str) -> State {
         let fragment = fragment.trim_start_matches('#');
-        if fragment.is_empty() {
+        if fragment.is_empty() || fragment.starts_with("glossary") {
             return State::default();
         }
         if let Some(name) = fragment.strip_prefix("preset=") {
