@@ -3,7 +3,7 @@
 //! series for charts, and timeline markers. Computed natively from a session,
 //! so everything the page shows is testable without a browser.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use check::{Anomaly, AnomalyKind};
 use serde::{Deserialize, Serialize};
@@ -301,33 +301,46 @@ pub struct LagSeries {
     pub now_us: u64,
 }
 
-/// Each follower's lag over the last `window_us`.
+/// A lag chart shows at most this many points per follower (older samples in
+/// the window are skipped evenly): 63 followers times 1,000 samples per frame
+/// was most of a 64-node frame's work.
+pub const LAG_POINTS_MAX: usize = 100;
+
+/// Each follower's lag over the last `window_us`, in natural order of node id.
 pub fn lag_series(session: &Session, window_us: Micros) -> Vec<LagSeries> {
     let from = session.now_us().saturating_sub(window_us);
-    let mut out: Vec<LagSeries> = Vec::new();
-    for s in session.samples().all().iter().filter(|s| s.at_us >= from) {
-        for l in &s.lag {
-            let name = session.names().node_name(l.node);
-            let series = match out.iter_mut().position(|x| x.node == name) {
-                Some(i) => &mut out[i],
-                None => {
-                    out.push(LagSeries { node: name.to_string(), points: Vec::new(), now_entries: 0, now_us: 0 });
-                    out.last_mut().expect("just pushed")
-                }
-            };
-            series.points.push((s.at_us, l.lag_entries, l.lag_us));
-            (series.now_entries, series.now_us) = (l.lag_entries, l.lag_us);
-        }
-    }
+    let all = session.samples().all();
+    let first = all.partition_point(|s| s.at_us < from);
+    let window = &all[first..];
     // Only followers the current leader feeds: older samples may name a node
     // that has since become leader.
-    let current: Vec<String> = session
-        .samples()
-        .all()
-        .last()
-        .map(|s| s.lag.iter().map(|l| session.names().node_name(l.node).to_string()).collect())
-        .unwrap_or_default();
-    out.retain(|s| current.contains(&s.node));
+    let Some(last) = window.last() else { return Vec::new() };
+    let mut out: BTreeMap<sim::NodeId, LagSeries> = last
+        .lag
+        .iter()
+        .map(|l| {
+            let series = LagSeries {
+                node: session.names().node_name(l.node).to_string(),
+                points: Vec::new(),
+                now_entries: l.lag_entries,
+                now_us: l.lag_us,
+            };
+            (l.node, series)
+        })
+        .collect();
+    let every = window.len().div_ceil(LAG_POINTS_MAX).max(1);
+    // Count back from the newest sample so the newest is always drawn.
+    for (i, s) in window.iter().enumerate() {
+        if !(window.len() - 1 - i).is_multiple_of(every) {
+            continue;
+        }
+        for l in &s.lag {
+            if let Some(series) = out.get_mut(&l.node) {
+                series.points.push((s.at_us, l.lag_entries, l.lag_us));
+            }
+        }
+    }
+    let mut out: Vec<LagSeries> = out.into_values().collect();
     out.sort_by(|a, b| crate::view::natural_cmp(&a.node, &b.node));
     out
 }

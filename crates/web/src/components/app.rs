@@ -104,6 +104,19 @@ pub fn app() -> Html {
             }
         });
     }
+    let loading = state.loading.as_ref().map(|l| {
+        let done = session.now_us().saturating_sub(l.from_us);
+        let total = l.target_us.saturating_sub(l.from_us).max(1);
+        let percent = done * 100 / total;
+        html! {
+            <div class="loading" role="group" aria-label="Replaying">
+                <label>{ format!("Replaying to {}: {} done ", super::timeline::seconds(l.target_us), super::timeline::seconds(session.now_us())) }
+                    <progress aria-label="Replay progress" max="100" value={percent.to_string()} aria-valuetext={format!("{percent} %")} />
+                </label>
+                <button onclick={emit_click(&dispatch, Action::CancelLoading)}>{ "Stop here" }</button>
+            </div>
+        }
+    });
     let confirm = state.pending_preset.as_ref().map(|name| {
         let label = all_presets.iter().find(|p| p.name == name).map(preset_label).unwrap_or_else(|| name.clone());
         let at = super::timeline::seconds(session.now_us());
@@ -142,6 +155,7 @@ pub fn app() -> Html {
             </header>
             { for notice }
             { for confirm }
+            { for loading }
             if let Some(link) = state.share_link.clone() {
                 <ShareBox fragment={link} />
             }

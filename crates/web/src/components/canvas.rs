@@ -99,10 +99,13 @@ pub fn canvas(props: &CanvasProps) -> Html {
                 <text x={((ZONE_X + 992) / 2).to_string()} y="36" aria-hidden="true">{ "partition zone" }</text>
                 <text class="zone-hint" x={((ZONE_X + 992) / 2).to_string()} y="56" aria-hidden="true">{ "drop nodes here to cut them off" }</text>
             </g>
-            { for clients }
-            { for nodes }
-            { for links }
-            { for messages }
+            // Each kind in its own group: the messages come and go every frame,
+            // and in one flat list their churn made Yew re-create the nodes,
+            // throwing a focused node's keyboard focus to the page body.
+            <g class="clients">{ for clients }</g>
+            <g class="nodes">{ for nodes }</g>
+            <g class="links">{ for links }</g>
+            <g class="messages" aria-hidden="true">{ for messages }</g>
         </svg>
     }
 }
@@ -132,7 +135,7 @@ fn link_html(cluster: &ClusterView, link: &LinkView, radius: i32, dispatch: &Cal
     let ((x1, y1), (x2, y2)) = (edge_point(a, b, radius), edge_point(b, a, radius));
     let (x1, y1, x2, y2) = (x1.to_string(), y1.to_string(), x2.to_string(), y2.to_string());
     Some(html! {
-        <g class={classes!("link", link.cut.then_some("cut"))} role="button" tabindex="0" aria-label={label}
+        <g key={format!("{}-{}", link.from, link.to)} class={classes!("link", link.cut.then_some("cut"))} role="button" tabindex="0" aria-label={label}
             aria-pressed={link.cut.to_string()} {onclick} {onkeydown}>
             <line class="link-hit" x1={x1.clone()} y1={y1.clone()} x2={x2.clone()} y2={y2.clone()} />
             <line class="link-line" {x1} {y1} {x2} {y2} />
@@ -162,7 +165,7 @@ fn client_html(cluster: &ClusterView, c: &ClientView, slot: usize, of: usize) ->
     let y = (y.round() as i32).clamp(30, playground::view::CANVAS_HEIGHT - 30);
     let label = format!("Client {}, talks to {}, read policy {}", c.id, c.node, c.policy);
     Some(html! {
-        <g class={classes!("client", c.busy.then_some("busy"))} role="img" aria-label={label}>
+        <g key={c.id.clone()} class={classes!("client", c.busy.then_some("busy"))} role="img" aria-label={label}>
             <line class="client-link" x1={x.to_string()} y1={y.to_string()} x2={node.x_px.to_string()} y2={node.y_px.to_string()} />
             <rect x={(x - 22).to_string()} y={(y - 14).to_string()} width="44" height="28" rx="6" />
             <text x={x.to_string()} y={(y + 5).to_string()}>{ &c.id }</text>

@@ -63,6 +63,8 @@ pub struct LagPanelProps {
     pub window_us: u64,
 }
 
+/// The lag panel charts this many followers (in natural order); the rest are summed up.
+const LAG_ROWS_SHOWN_MAX: usize = 16;
 const CHART_W: u64 = 200;
 const CHART_H: u64 = 40;
 
@@ -81,7 +83,9 @@ fn sparkline(points: &[(u64, u64)], from_us: u64, window_us: u64) -> String {
 #[function_component(LagPanel)]
 pub fn lag_panel(props: &LagPanelProps) -> Html {
     let from = props.now_us.saturating_sub(props.window_us);
-    let rows = props.series.iter().map(|s| {
+    let hidden = props.series.len().saturating_sub(LAG_ROWS_SHOWN_MAX);
+    let hidden_max = props.series.iter().skip(LAG_ROWS_SHOWN_MAX).map(|s| s.now_entries).max().unwrap_or(0);
+    let rows = props.series.iter().take(LAG_ROWS_SHOWN_MAX).map(|s| {
         let entries: Vec<(u64, u64)> = s.points.iter().map(|p| (p.0, p.1)).collect();
         let ms: Vec<(u64, u64)> = s.points.iter().map(|p| (p.0, p.2 / 1_000)).collect();
         let bar = (s.now_entries.min(20) * 5).to_string();
@@ -106,6 +110,9 @@ pub fn lag_panel(props: &LagPanelProps) -> Html {
                 <p class="muted">{ if props.now_us == 0 { "Press play: lag is sampled every 10 ms." } else { "No leader is feeding followers right now." } }</p>
             }
             { for rows }
+            if hidden > 0 {
+                <p class="muted">{ format!("… and {hidden} more followers, lagging at most {hidden_max} {}.", if hidden_max == 1 { "entry" } else { "entries" }) }</p>
+            }
             <p class="legend-line"><span class="swatch entries" />{ "entries " }<span class="swatch millis" />{ "milliseconds (last 10 s)" }</p>
         </section>
     }

@@ -34,6 +34,11 @@ pub const DEFAULT_SPEED_INDEX: usize = 4;
 /// When frames take longer than this, the run falls behind the chosen speed
 /// and the timeline shows the speed actually achieved.
 pub const FRAME_REAL_MS_MAX: f64 = 100.0;
+/// A seek forward runs synchronously for at most this long (real ms); the
+/// rest of the replay runs in slices across frames, with a progress bar.
+pub const LOAD_SYNC_MS: f64 = 60.0;
+/// Replay work per animation frame, real milliseconds.
+pub const LOAD_SLICE_FRAME_MS: f64 = 12.0;
 /// The achieved speed is measured over windows of this many real milliseconds.
 pub const ACHIEVED_WINDOW_REAL_MS: f64 = 1_000.0;
 /// The canvas's partition zone starts at this x (canvas units).
@@ -80,6 +85,8 @@ pub struct State {
     pub speed_anchor: Option<(f64, u64)>,
     /// Virtual µs per real ms actually achieved in the last window, ×1000.
     pub achieved_speed_permille: Option<u64>,
+    /// A replay towards a time, running in slices across frames.
+    pub loading: Option<ops::Loading>,
     /// A preset the person picked while a run of theirs would be lost: it
     /// opens only once they confirm.
     pub pending_preset: Option<String>,
@@ -105,6 +112,7 @@ impl PartialEq for State {
             && self.step_note == other.step_note
             && self.achieved_speed_permille == other.achieved_speed_permille
             && self.pending_preset == other.pending_preset
+            && self.loading == other.loading
     }
 }
 
@@ -147,6 +155,8 @@ pub enum Action {
     LoadPreset(String),
     ConfirmPreset,
     CancelPreset,
+    /// Stop a long replay where it is.
+    CancelLoading,
     /// Move a node into the partition zone (cutting it off) or back out (healing).
     ToggleZone(String),
     /// Open a share link's fragment; a broken one leaves the default scenario and a notice.
@@ -184,6 +194,7 @@ impl State {
             speed_anchor: None,
             achieved_speed_permille: None,
             pending_preset: None,
+            loading: None,
             preset: preset.to_string(),
             share_link: None,
             embed: false,
@@ -210,8 +221,17 @@ impl State {
                 },
             };
         }
-        match Session::from_share(fragment) {
-            Ok(session) => State::with_session(session, ""),
+        // The replay to the link's time runs in slices (see `ops::Loading`):
+        // a heavy link must not freeze the tab.
+        let opened = playground::share::decode(fragment)
+            .map_err(playground::SessionError::from)
+            .and_then(|shared| Ok((Session::new(shared.scenario)?, shared.at_us)));
+        match opened {
+            Ok((session, at_us)) => {
+                let mut s = State::with_session(session, "");
+                s.seek(at_us);
+                s
+            }
             Err(e) => {
                 let e = e.to_string();
                 let stop = if e.ends_with(['.', '?', '!']) { "" } else { "." };
@@ -240,12 +260,18 @@ impl Reducible for State {
         let mut s = (*self).clone();
         match action {
             Action::Frame(now_ms) => {
+                if s.loading.is_some() {
+                    s.last_frame_ms = Some(now_ms);
+                    s.load_slice(LOAD_SLICE_FRAME_MS);
+                    return Rc::new(s);
+                }
                 if !s.playing && s.last_frame_ms.is_some() {
                     // Nothing moves while paused: keep the same Rc so nothing re-renders.
                     return self;
                 }
                 s.frame(now_ms);
             }
+            Action::TogglePlay if s.loading.is_some() => s.cancel_loading(),
             Action::TogglePlay => {
                 s.playing = !s.playing;
                 s.last_frame_ms = None;
@@ -322,6 +348,7 @@ impl Reducible for State {
                 }
             }
             Action::CancelPreset => s.pending_preset = None,
+            Action::CancelLoading => s.cancel_loading(),
             Action::ToggleZone(node) => {
                 s.menu_open = false;
                 s.toggle_zone(&node);

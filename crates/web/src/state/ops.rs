@@ -6,7 +6,20 @@ use std::rc::Rc;
 
 use playground::{presets, report, ScriptAction, Session};
 
-use super::{Notice, State, ACHIEVED_WINDOW_REAL_MS, FRAME_REAL_MS_MAX, SPEEDS, ZONE_X};
+use super::{Notice, State, ACHIEVED_WINDOW_REAL_MS, FRAME_REAL_MS_MAX, LOAD_SYNC_MS, SPEEDS, ZONE_X};
+use crate::components::timeline::seconds;
+
+/// A replay towards `target_us` that runs in slices across frames.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Loading {
+    pub from_us: u64,
+    pub target_us: u64,
+}
+
+/// A replay slice advances in chunks of virtual time, doubling from the
+/// smallest while chunks are cheap, up to the largest.
+const LOAD_CHUNK_US_MIN: u64 = 10_000;
+const LOAD_CHUNK_US_MAX: u64 = 2_000_000;
 
 /// Everything the checkers' verdict depends on: operations issued, operations
 /// still pending, role changes, and whether the run is at its end (final-state
@@ -65,7 +78,7 @@ impl State {
         };
         match result {
             Ok(events) => {
-                let at = crate::components::timeline::seconds(self.now_us());
+                let at = seconds(self.now_us());
                 self.step_note = Some(match events.as_slice() {
                     [] => format!("At {at}: nothing more happens; this is the end of the run."),
                     [one] => format!("At {at}: {one}."),
@@ -123,14 +136,80 @@ impl State {
         self.refresh_anomalies(true);
     }
 
+    /// Moves to `t_us`. Back: at once (a checkpoint and a bounded replay).
+    /// Forward: for up to `LOAD_SYNC_MS` now, the rest in slices across frames.
     pub(super) fn seek(&mut self, t_us: u64) {
-        let result = self.session.borrow_mut().seek(t_us);
-        if let Err(e) = result {
-            self.fail(e.to_string());
-        }
         self.step_note = None;
+        self.loading = None;
+        let t_us = t_us.min(self.session.borrow().end_us());
+        if t_us <= self.now_us() {
+            let result = self.session.borrow_mut().seek(t_us);
+            if let Err(e) = result {
+                self.hit_limit(e.to_string());
+            }
+            self.changed();
+            self.refresh_anomalies(true);
+            return;
+        }
+        self.loading = Some(Loading { from_us: self.now_us(), target_us: t_us });
+        self.load_slice(LOAD_SYNC_MS);
+    }
+
+    /// Replays towards the loading target for about `budget_ms` of real time.
+    pub(super) fn load_slice(&mut self, budget_ms: f64) {
+        let Some(loading) = self.loading.clone() else { return };
+        let perf = web_sys::window().and_then(|w| w.performance());
+        let start = perf.as_ref().map_or(0.0, |p| p.now());
+        let mut chunk_us = LOAD_CHUNK_US_MIN;
+        loop {
+            let now = self.now_us();
+            if now >= loading.target_us {
+                self.loading = None;
+                break;
+            }
+            let t0 = perf.as_ref().map_or(0.0, |p| p.now());
+            let result = self.session.borrow_mut().advance_to((now + chunk_us).min(loading.target_us));
+            if let Err(e) = result {
+                self.loading = None;
+                self.hit_limit(e.to_string());
+                break;
+            }
+            let t1 = perf.as_ref().map_or(budget_ms, |p| p.now());
+            if t1 - start >= budget_ms {
+                break;
+            }
+            // Grow the chunk while chunks are cheap, so light runs load in a few steps.
+            if t1 - t0 < budget_ms / 8.0 {
+                chunk_us = (chunk_us * 2).min(LOAD_CHUNK_US_MAX);
+            }
+        }
         self.changed();
-        self.refresh_anomalies(true);
+        if self.loading.is_none() {
+            self.refresh_anomalies(true);
+        }
+    }
+
+    /// Stops a long replay where it is: the page is usable at that time.
+    pub(super) fn cancel_loading(&mut self) {
+        if let Some(l) = self.loading.take() {
+            let (at, target) = (seconds(self.now_us()), seconds(l.target_us));
+            self.notice = Some(Notice {
+                text: format!("Stopped replaying at {at} (the link pointed at {target}). Everything up to here can be explored; press play to go on."),
+                error: false,
+            });
+            self.changed();
+            self.refresh_anomalies(true);
+        }
+    }
+
+    /// A limit of the simulation was reached: say which, and what to do. The
+    /// page stays usable at the time reached.
+    fn hit_limit(&mut self, error: String) {
+        self.playing = false;
+        let at = seconds(self.now_us());
+        self.fail(format!(
+            "The run stopped at {at}: {error}. Everything up to {at} can still be explored. To run further, use fewer clients, lower workload rates or a shorter duration."
+        ));
     }
 
     pub(super) fn frame(&mut self, now_ms: f64) {
@@ -148,8 +227,7 @@ impl State {
         let end = self.session.borrow().end_us();
         let result = self.session.borrow_mut().advance_to(target.min(end));
         if let Err(e) = result {
-            self.fail(e.to_string());
-            self.playing = false;
+            self.hit_limit(e.to_string());
         }
         if target >= end {
             self.playing = false;
