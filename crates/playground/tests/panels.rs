@@ -72,3 +72,19 @@ fn sixty_four_nodes_draw_only_the_leaders_links_and_list_lag_in_natural_order() 
     assert_eq!(rows.len(), 63);
     assert_eq!(rows[..2], ["n2".to_string(), "n3".to_string()]);
 }
+
+/// Finding 6: pointing c1 at a follower and pressing Read sent the read to n1.
+#[test]
+fn a_read_after_pointing_a_client_at_a_follower_goes_to_that_follower() {
+    use playground::ScriptAction;
+    let mut s = session("default");
+    s.advance_to(1_000_000).unwrap();
+    s.intervene(ScriptAction::SetClientNode { client: "c1".into(), node: "n2".into() }).unwrap();
+    s.intervene(ScriptAction::Read { client: "c1".into(), key: "x".into() }).unwrap();
+    s.advance_to(1_500_000).unwrap();
+    let ops = recent_ops(&s, &report::anomalies(&s));
+    let read = ops.iter().find(|o| o.client == "c1" && o.text.starts_with("read x")).expect("the read");
+    // Before: a reply from n1 to c1's earlier write named n1 as leader, and
+    // c1 followed that stale hint back to n1 before sending the read.
+    assert_eq!(read.node, "n2", "{ops:#?}");
+}
