@@ -98,6 +98,13 @@ test('F5. the node menu moves a node to the partition zone and back, from the ke
   await menu.getByRole('menuitem', { name: 'Move back from partition zone' }).click();
   await page.getByRole('group', { name: /^Partition zone, empty/ }).waitFor();
   await page.getByRole('button', { name: /^Link n1 to n2, 20 ms, connected$/ }).waitFor();
+  // Cutting a link from the menu, not by hitting a thin line.
+  await node(/^Node n2,/).focus();
+  await page.keyboard.press('Enter');
+  const menu2 = page.getByRole('menu', { name: 'Actions for n2' });
+  await menu2.getByRole('menuitem', { name: 'Cut or restore a link…' }).click();
+  await menu2.getByRole('menuitem', { name: 'Cut link to n3' }).click();
+  await page.getByRole('button', { name: /^Link n2 to n3, 20 ms, cut$/ }).waitFor();
   await page.keyboard.press('?');
   const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
   assert.match(await help.innerText(), /Move to partition zone/);

@@ -63,6 +63,15 @@ pub fn app() -> Html {
     let node_ids: Vec<String> = cluster.nodes.iter().map(|n| n.id.clone()).collect();
     let selected_detail = state.selected.as_deref().and_then(|id| panels::node_detail(&session, id));
     let menu_node = state.selected.as_deref().filter(|_| state.menu_open).and_then(|id| cluster.node(id).cloned());
+    let menu_peers: Vec<(String, bool)> = menu_node.as_ref().map_or_else(Vec::new, |m| {
+        let cut = |peer: &str| {
+            cluster
+                .links
+                .iter()
+                .any(|l| l.cut && ((l.from == m.id && l.to == peer) || (l.from == peer && l.to == m.id)))
+        };
+        cluster.nodes.iter().filter(|n| n.id != m.id).map(|n| (n.id.clone(), cut(&n.id))).collect()
+    });
     let scenario = session.scenario();
     let single_leader = matches!(scenario.protocol, playground::ProtocolSpec::SingleLeader(_));
     let on_preset = {
@@ -169,7 +178,7 @@ pub fn app() -> Html {
                         <Canvas cluster={cluster.clone()} messages={panels::messages(&session)} clients={clients.clone()}
                             selected={state.selected.clone()} dragging={state.drag.as_ref().map(|d| d.node.clone())} dispatch={dispatch.clone()} />
                         if let Some(node) = menu_node {
-                            <NodeMenu {node} dispatch={dispatch.clone()} />
+                            <NodeMenu peers={menu_peers} {node} dispatch={dispatch.clone()} />
                         }
                     </div>
                     <Legend />

@@ -53,7 +53,8 @@ pub fn help_overlay(props: &HelpProps) -> Html {
         ),
         ("?", "show or hide this help"),
         ("drag a node", "move it; drop it in the partition zone to cut it off, drag it out to heal"),
-        ("click a link", "cut it or restore it"),
+        ("click a link", "cut it or restore it (or, from the keyboard: a node's actions, \u{201c}Cut or restore a link…\u{201d})"),
+        ("words", "the \u{201c}Words used here\u{201d} panel explains epoch, lease, fencing, semi-sync, commit, applied, quorum and checker; underlined words link to it"),
     ];
     let close = use_node_ref();
     {
