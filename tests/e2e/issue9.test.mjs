@@ -62,6 +62,8 @@ test('F2. what C2 shows while playing equals what its share link shows at the sa
   await page.getByRole('button', { name: 'Pause' }).click();
   const ops = () => page.getByRole('list', { name: 'Recent operations' }).innerText();
   const live = { time: await clock(), heading: await anomalyHeading(), ops: await ops() };
+  // F8: a burst of stale reads is one marker with a count, not a crowd.
+  assert.ok(await page.getByRole('button', { name: /^stale read ×\d+, from / }).count() >= 1);
   await page.getByRole('button', { name: 'Copy link' }).click();
   const link = await page.getByLabel('Share link').inputValue();
   await page.getByRole('slider', { name: 'Timeline position in milliseconds' }).fill('4500');

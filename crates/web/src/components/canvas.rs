@@ -34,6 +34,9 @@ pub fn node_radius(nodes: usize) -> i32 {
     }
 }
 
+/// A small cluster's node radius on a phone: `.canvas .node .body { r: 58px }` in style.css.
+const PHONE_NODE_RADIUS: i32 = 58;
+
 /// Where a line from `a` towards `b` leaves `a`'s circle of radius `r`.
 fn edge_point(a: &NodeView, b: &NodeView, r: i32) -> (i32, i32) {
     let (dx, dy) = (f64::from(b.x_px - a.x_px), f64::from(b.y_px - a.y_px));
@@ -76,15 +79,25 @@ pub fn canvas(props: &CanvasProps) -> Html {
             }
         })
     };
-    let radius = node_radius(cluster.nodes.len());
+    let compact = node_radius(cluster.nodes.len()) < 30;
+    // On a phone the stylesheet draws small clusters' nodes larger (58 units):
+    // links and messages must start at that edge, or a message just sent sits
+    // on the sender's label.
+    let phone =
+        web_sys::window().and_then(|w| w.match_media("(max-width: 600px)").ok().flatten()).is_some_and(|m| m.matches());
+    let radius = if phone && !compact { PHONE_NODE_RADIUS } else { node_radius(cluster.nodes.len()) };
     let links = cluster.links.iter().filter_map(|l| link_html(cluster, l, radius, &props.dispatch));
+    let links = html! { <g class="links">{ for links }</g> };
+    let (links_under, links_over) = if compact { (Some(links), None) } else { (None, Some(links)) };
     let clients = props.clients.iter().enumerate().filter_map(|(i, c)| {
         let same_node = |o: &&ClientView| o.node == c.node;
         let slot = props.clients[..i].iter().filter(same_node).count();
         client_html(cluster, c, slot, props.clients.iter().filter(same_node).count())
     });
     let messages = props.messages.iter().filter_map(|m| message_html(cluster, m, radius));
-    let nodes: Vec<Html> = cluster.nodes.iter().map(|n| node_html(n, props, &svg, radius)).collect();
+    // Nodes draw at the base radius; the stylesheet enlarges them on phones.
+    let base = node_radius(cluster.nodes.len());
+    let nodes: Vec<Html> = cluster.nodes.iter().map(|n| node_html(n, props, &svg, base)).collect();
     let in_zone: Vec<&str> = cluster.nodes.iter().filter(|n| n.x_px >= ZONE_X).map(|n| n.id.as_str()).collect();
     let zone_label = if in_zone.is_empty() {
         "Partition zone, empty: nodes moved here are cut off from the rest".to_string()
@@ -92,7 +105,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
         format!("Partition zone, holds {}: cut off from the rest", in_zone.join(", "))
     };
     html! {
-        <svg ref={svg.clone()} class={classes!("canvas", (cluster.links.len() > 10).then_some("dense"), (radius < 30).then_some("compact"))} viewBox="0 0 1000 700" role="group" aria-label="Cluster canvas"
+        <svg ref={svg.clone()} class={classes!("canvas", (cluster.links.len() > 10).then_some("dense"), compact.then_some("compact"))} viewBox="0 0 1000 700" role="group" aria-label="Cluster canvas"
             {onpointermove} {onpointerup}>
             <g class="zone" role="group" aria-label={zone_label}>
                 <rect x={ZONE_X.to_string()} y="8" width={(992 - ZONE_X).to_string()} height="684" rx="14" aria-hidden="true" />
@@ -103,8 +116,12 @@ pub fn canvas(props: &CanvasProps) -> Html {
             // and in one flat list their churn made Yew re-create the nodes,
             // throwing a focused node's keyboard focus to the page body.
             <g class="clients">{ for clients }</g>
+            // In large clusters links go under the nodes, so a link never takes
+            // a click meant for a node it passes; they leave the Tab order
+            // (each node's actions cut or restore any of its links).
+            { for links_under }
             <g class="nodes">{ for nodes }</g>
-            <g class="links">{ for links }</g>
+            { for links_over }
             <g class="messages" aria-hidden="true">{ for messages }</g>
         </svg>
     }
@@ -135,7 +152,7 @@ fn link_html(cluster: &ClusterView, link: &LinkView, radius: i32, dispatch: &Cal
     let ((x1, y1), (x2, y2)) = (edge_point(a, b, radius), edge_point(b, a, radius));
     let (x1, y1, x2, y2) = (x1.to_string(), y1.to_string(), x2.to_string(), y2.to_string());
     Some(html! {
-        <g key={format!("{}-{}", link.from, link.to)} class={classes!("link", link.cut.then_some("cut"))} role="button" tabindex="0" aria-label={label}
+        <g key={format!("{}-{}", link.from, link.to)} class={classes!("link", link.cut.then_some("cut"))} role="button" tabindex={if radius < 30 { "-1" } else { "0" }} aria-label={label}
             aria-pressed={link.cut.to_string()} {onclick} {onkeydown}>
             <line class="link-hit" x1={x1.clone()} y1={y1.clone()} x2={x2.clone()} y2={y2.clone()} />
             <line class="link-line" {x1} {y1} {x2} {y2} />

@@ -22,6 +22,9 @@ pub struct TimelineProps {
     pub dispatch: Callback<Action>,
 }
 
+/// Timeline markers of one kind closer than this (per mille of the run) merge into one.
+const MARKER_MERGE_PERMILLE: u64 = 25;
+
 /// A speed as people say it: "10×", "1/3×", "2.4×".
 pub fn speed_words(permille: u64) -> String {
     if permille >= 1000 {
@@ -69,12 +72,33 @@ pub fn timeline(props: &TimelineProps) -> Html {
         })
     };
     let end_ms = (props.end_us / 1_000).max(1);
-    let markers = props.markers.iter().map(|m| {
-        let left = m.at_us / 1_000 * 1000 / end_ms;
-        let label = format!("{} at {}", m.label, seconds(m.at_us));
+    // Markers of one kind closer than `MARKER_MERGE_PERMILLE` of the run
+    // merge into one (labelled with their count and span), so bursts stay
+    // readable and clickable.
+    let mut groups: Vec<(u64, u64, &Marker, usize)> = Vec::new();
+    for m in &props.markers {
+        let at = m.at_us / 1_000 * 1000 / end_ms;
+        match groups.last_mut() {
+            Some((first, last_us, g, n))
+                if g.kind == m.kind && g.label == m.label && at - *first < MARKER_MERGE_PERMILLE =>
+            {
+                *n += 1;
+                *last_us = m.at_us;
+            }
+            _ => groups.push((at, m.at_us, m, 1)),
+        }
+    }
+    let markers = groups.into_iter().map(|(left, last_us, m, n)| {
+        let label = if n == 1 {
+            format!("{} at {}", m.label, seconds(m.at_us))
+        } else {
+            format!("{} ×{n}, from {} to {}", m.label, seconds(m.at_us), seconds(last_us))
+        };
         let onclick = emit(Action::Seek(m.at_us));
         html! {
-            <button class={classes!("marker", m.kind)} style={format!("left: {}%", left as f64 / 10.0)} aria-label={label.clone()} title={label} {onclick} />
+            <button class={classes!("marker", m.kind, (n > 1).then_some("many"))} style={format!("left: {}%", left as f64 / 10.0)} aria-label={label.clone()} title={label} {onclick}>
+                if n > 1 { { n } }
+            </button>
         }
     });
     let (num, den, speed_label) = SPEEDS[props.speed_index.min(SPEEDS.len() - 1)];
