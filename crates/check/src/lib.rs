@@ -1,71 +1,68 @@
-//! Checkers over a recorded client history.
+//! Checkers over a recorded client history and replicas' version data.
 //!
 //! A checker reads the history types of `sim` (plus plain data the caller
-//! extracts: each node's final key-value state and the role events of the
-//! trace) and reports [`Anomaly`]s, each naming the operations that prove it.
+//! extracts: each replica's version data and the role events of the trace)
+//! and reports [`Anomaly`]s, each naming the operations that prove it, in
+//! sentences that use the scenario's own ids ([`Names`]) and human times.
 //! It must never depend on protocol internals, wasm or the web: it judges
-//! what clients saw, not how nodes work.
+//! what clients saw and what replicas hold, not how nodes work.
 //!
 //! | checker | claim | finds |
 //! | --- | --- | --- |
-//! | [`stale_reads`] | C2 | a read older than a write acknowledged before it began |
-//! | [`read_your_writes`] | C12 | a read missing the client's own acknowledged write |
-//! | [`monotonic_reads`] | C12 | a client's reads of a key going back in time |
-//! | [`lost_writes`] | C5 | an acknowledged write no node kept |
+//! | [`Checker`] (sessions) | C2, C12 | stale reads, read-your-writes and monotonic-reads violations |
+//! | [`Checker`] (linearizable) | C23 strong | reads no real-time order of a key's operations explains |
+//! | [`Checker`] (causal) | C23 consistent prefix | an answer seen before its question |
+//! | [`lost_writes`] | C5, C15 | an acknowledged write no surviving replica kept, from version history |
 //! | [`split_brain`] | C7 | two leaders acknowledging writes at the same time |
-//! | [`divergence`] | C6 | nodes ending with different states |
+//! | [`divergence`] | C23 eventual | replicas still disagreeing after the cluster went quiet |
+//!
+//! [`Checker`] is incremental: it judges each operation once as the history
+//! grows. The batch functions below run it over a whole history.
 //!
 //! ```
-//! use check::{check_all, CheckInput};
-//! let report = check_all(&CheckInput::default());
-//! assert!(report.is_empty());
+//! use check::{check_history, Names};
+//! assert!(check_history(&sim::History::default(), &[], &Names::default()).is_empty());
 //! ```
 
 pub mod anomaly;
+pub mod causal;
+pub mod linearizable;
+pub mod names;
 pub mod sessions;
 pub mod split_brain;
-pub mod state;
+pub mod stream;
+pub mod versions;
 pub mod writes;
 
 #[cfg(test)]
 mod tests;
 
-use serde::{Deserialize, Serialize};
 use sim::History;
 
 pub use anomaly::{count_by_kind, Anomaly, AnomalyKind, EVIDENCE_OPS_MAX};
-pub use sessions::{monotonic_reads, read_your_writes, stale_reads};
+pub use names::{human_time, Names};
 pub use sim::NodeId;
 pub use split_brain::{leader_spans, role_events, split_brain, LeaderSpan, RoleEvent};
-pub use state::{divergence, lost_writes, FinalState};
+pub use stream::Checker;
+pub use versions::{divergence, lost_writes, LostWrites, ReplicaVersions};
 
-/// Everything the checkers look at, as plain data.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CheckInput {
-    pub history: History,
-    /// The role events of the run (see [`role_events`]).
-    pub roles: Vec<RoleEvent>,
-    /// The final states of the nodes that count (see [`FinalState`]); `None`
-    /// skips the final-state checkers.
-    pub final_state: Option<FinalState>,
-}
-
-/// Runs every checker; anomalies come by kind, then in time order.
-pub fn check_all(input: &CheckInput) -> Vec<Anomaly> {
-    check_parts(&input.history, &input.roles, input.final_state.as_ref())
-}
-
-/// As [`check_all`], on borrowed parts, so a caller that already holds the
-/// history (the page, every few frames) need not copy it.
-pub fn check_parts(history: &History, roles: &[RoleEvent], final_state: Option<&FinalState>) -> Vec<Anomaly> {
-    let mut out = stale_reads(history);
-    out.extend(read_your_writes(history));
-    out.extend(monotonic_reads(history));
-    out.extend(split_brain(history, roles));
-    if let Some(state) = final_state {
-        out.extend(lost_writes(history, state));
-        out.extend(divergence(history, state));
-    }
-    out.sort_by_key(|a| (a.kind, a.at_us));
+/// Runs the history checkers and split brain over a finished history;
+/// anomalies come by kind, then in time order.
+pub fn check_history(history: &History, roles: &[RoleEvent], names: &Names) -> Vec<Anomaly> {
+    let mut c = Checker::new(names.clone());
+    c.finish(history);
+    let mut out = c.anomalies().to_vec();
+    out.extend(split_brain(history, roles, names));
+    sort(&mut out);
     out
+}
+
+/// Sorts anomalies by kind, then time, then evidence.
+pub fn sort(anomalies: &mut [Anomaly]) {
+    anomalies.sort_by(|a, b| (a.kind, a.at_us, &a.ops).cmp(&(b.kind, b.at_us, &b.ops)));
+}
+
+/// The anomalies of one kind a finished history shows (for tests and tools).
+pub fn of_kind(history: &History, kind: AnomalyKind) -> Vec<Anomaly> {
+    check_history(history, &[], &Names::default()).into_iter().filter(|a| a.kind == kind).collect()
 }

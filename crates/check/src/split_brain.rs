@@ -10,7 +10,8 @@
 use serde::{Deserialize, Serialize};
 use sim::{History, Micros, NodeEvent, NodeId, OpKind, OpRecord, Role, Trace, TraceEvent};
 
-use crate::anomaly::{ms, Anomaly, AnomalyKind, EVIDENCE_OPS_MAX};
+use crate::anomaly::{Anomaly, AnomalyKind, EVIDENCE_OPS_MAX};
+use crate::names::{human_time, Names};
 
 /// A node's role (and epoch) changed at `at_us`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,7 +79,7 @@ fn acked_writes_within(history: &History, node: NodeId, from: Micros, to: Micros
 
 /// Every pair of overlapping leadership periods in which both leaders
 /// acknowledged writes.
-pub fn split_brain(history: &History, events: &[RoleEvent]) -> Vec<Anomaly> {
+pub fn split_brain(history: &History, events: &[RoleEvent], names: &Names) -> Vec<Anomaly> {
     let spans = leader_spans(events);
     let mut out = Vec::new();
     for (i, a) in spans.iter().enumerate() {
@@ -92,7 +93,7 @@ pub fn split_brain(history: &History, events: &[RoleEvent]) -> Vec<Anomaly> {
             let (Some(first_a), Some(first_b)) = (on_a.first(), on_b.first()) else { continue };
             let half = EVIDENCE_OPS_MAX / 2;
             let ops = on_a.iter().take(half).chain(on_b.iter().take(half)).map(|r| r.op).collect();
-            let until = if to == Micros::MAX { "the end".to_string() } else { ms(to) };
+            let until = if to == Micros::MAX { "the end".to_string() } else { human_time(to) };
             out.push(Anomaly {
                 kind: AnomalyKind::SplitBrain,
                 ops,
@@ -100,16 +101,16 @@ pub fn split_brain(history: &History, events: &[RoleEvent]) -> Vec<Anomaly> {
                 nodes: vec![a.node, b.node],
                 explanation: format!(
                     "{} (epoch {}) and {} (epoch {}) both led from {} to {} and both acknowledged writes: {} on {}, {} on {}",
-                    a.node,
+                    names.node(a.node),
                     a.epoch,
-                    b.node,
+                    names.node(b.node),
                     b.epoch,
-                    ms(from),
+                    human_time(from),
                     until,
                     on_a.len(),
-                    a.node,
+                    names.node(a.node),
                     on_b.len(),
-                    b.node
+                    names.node(b.node)
                 ),
             });
         }

@@ -2,8 +2,10 @@
 
 use std::collections::BTreeMap;
 
+use sim::versions::KeyVersions;
 use sim::{ClientId, History, Micros, NodeEvent, NodeId, OpId, OpKind, OpRecord, Outcome, Role, Trace, TraceEvent};
 
+use crate::versions::ReplicaVersions;
 use crate::*;
 
 /// Builds a history one operation at a time; op ids follow call order.
@@ -64,15 +66,35 @@ fn ops_of(anomalies: &[Anomaly]) -> Vec<Vec<u64>> {
     anomalies.iter().map(|a| a.ops.iter().map(|o| o.0).collect()).collect()
 }
 
-fn state(at_us: Micros, nodes: &[(u32, Option<&str>)]) -> FinalState {
+/// Replicas whose history of `x` is a single-writer chain ending in its current value.
+fn state(at_us: Micros, nodes: &[(u32, &[&str])]) -> ReplicaVersions {
     let nodes = nodes
         .iter()
-        .map(|&(n, v)| {
-            let kv: BTreeMap<String, String> = v.map(|v| ("x".to_string(), v.to_string())).into_iter().collect();
+        .map(|&(n, chain)| {
+            let mut kv = BTreeMap::new();
+            if !chain.is_empty() {
+                kv.insert("x".to_string(), KeyVersions::chain(None, chain.iter().map(|v| v.to_string())));
+            }
             (NodeId(n), kv)
         })
         .collect();
-    FinalState { at_us, nodes }
+    ReplicaVersions { at_us, nodes }
+}
+
+fn stale_reads(h: &History) -> Vec<Anomaly> {
+    of_kind(h, AnomalyKind::StaleRead)
+}
+
+fn read_your_writes(h: &History) -> Vec<Anomaly> {
+    of_kind(h, AnomalyKind::ReadYourWrites)
+}
+
+fn monotonic_reads(h: &History) -> Vec<Anomaly> {
+    of_kind(h, AnomalyKind::MonotonicReads)
+}
+
+fn lost(h: &History, state: &ReplicaVersions) -> Vec<Anomaly> {
+    lost_writes(h, state, &Names::default()).anomalies
 }
 
 #[test]
@@ -86,7 +108,7 @@ fn a_read_of_an_overwritten_value_after_the_newer_ack_is_stale() {
     assert_eq!((found[0].at_us, found[0].nodes.clone()), (50, vec![NodeId(2)]));
     assert_eq!(
         found[0].explanation,
-        "c2 read x from n3 and got \"a\", but op 1 (x = \"b\") was acknowledged at 0.030 ms, before the read began at 0.040 ms"
+        "c2 read x from n3 and got \"a\", but op 1 (x = \"b\") was acknowledged at 30 µs, before the read began at 40 µs"
     );
 }
 
@@ -124,7 +146,7 @@ fn read_your_writes_counts_only_the_readers_own_writes() {
     assert_eq!(ops_of(&ryw), vec![vec![1, 0]]);
     assert_eq!(
         ryw[0].explanation,
-        "c1 read x from n2 and got nothing, missing its own write op 0 (x = \"a\") acknowledged at 0.010 ms"
+        "c1 read x from n2 and got nothing, missing its own write op 0 (x = \"a\") acknowledged at 10 µs"
     );
     assert_eq!(ops_of(&stale_reads(&h)), vec![vec![1, 0], vec![2, 0]]);
 }
@@ -158,45 +180,113 @@ fn concurrent_writes_read_in_either_order_are_monotonic() {
 }
 
 #[test]
-fn an_acknowledged_write_no_node_kept_is_lost() {
+fn an_acknowledged_write_no_replica_kept_is_lost() {
     let mut b = Builder::default();
     b.write(0, 0, "a", 0, 10);
     b.write(0, 0, "b", 20, 30);
     let h = b.history();
-    let lost = lost_writes(&h, &state(1_000, &[(1, Some("a")), (2, Some("a"))]));
-    assert_eq!(ops_of(&lost), vec![vec![1, 0]]);
+    let found = lost(&h, &state(1_000_000, &[(1, &["a"]), (2, &["a"])]));
+    assert_eq!(ops_of(&found), vec![vec![1, 0]]);
     assert_eq!(
-        lost[0].explanation,
-        "c1 wrote x = \"b\" through n1 (op 1), acknowledged at 0.030 ms, but at 1.000 ms no node has it (n2: \"a\", n3: \"a\")"
+        found[0].explanation,
+        "c1 wrote x = \"b\" through n1 (op 1 (x = \"b\")), acknowledged at 30 µs, but by 1.0 s no replica kept it: n2 never had it, n3 never had it (now n2: \"a\", n3: \"a\")"
     );
-    assert_eq!(lost_writes(&h, &state(1_000, &[(1, Some("a")), (2, Some("b"))])), vec![]);
-    assert_eq!(ops_of(&lost_writes(&h, &state(1_000, &[(1, None)]))), vec![vec![0], vec![1]]);
+    assert_eq!(lost(&h, &state(1_000, &[(1, &["a"]), (2, &["a", "b"])])), vec![]);
+    assert_eq!(ops_of(&lost(&h, &state(1_000, &[(1, &[])]))), vec![vec![0], vec![1]]);
 }
 
 #[test]
-fn a_write_overwritten_by_a_concurrent_or_unfinished_write_is_not_lost() {
+fn a_write_overwritten_by_one_that_saw_it_is_kept_but_a_discarded_one_is_lost_even_if_later_overwritten() {
+    let mut b = Builder::default();
+    b.write(0, 0, "a", 0, 10); // kept: "b" was written after it
+    b.write(1, 1, "lost", 15, 20); // acknowledged by a deposed leader, then truncated
+    b.write(0, 0, "b", 30, 40);
+    b.write(0, 0, "c", 50, 60); // overwrites everything later
+    let h = b.history();
+    let found = lost(&h, &state(1_000, &[(0, &["a", "b", "c"]), (1, &["a", "b", "c"])]));
+    assert_eq!(ops_of(&found), vec![vec![1, 3]]);
+}
+
+#[test]
+fn last_write_wins_replacing_a_version_it_never_saw_loses_it() {
+    use sim::versions::Version;
+    let mut b = Builder::default();
+    b.write(0, 0, "Asha", 0, 10);
+    b.write(1, 1, "Asha K.", 5, 12);
+    let h = b.history();
+    let v = |value: &str, seen: &[&str]| Version {
+        value: value.into(),
+        seen: seen.iter().map(|s| s.to_string()).collect(),
+    };
+    // n1 applied its own "Asha", then replaced it by the remote "Asha K." that never saw it.
+    let n1 = KeyVersions {
+        applied: vec![v("Asha", &[]), v("Asha K.", &[])],
+        current: vec!["Asha K.".into()],
+        folded: false,
+    };
+    let n2 = KeyVersions { applied: vec![v("Asha K.", &[])], current: vec!["Asha K.".into()], folded: false };
+    let st = ReplicaVersions {
+        at_us: 100,
+        nodes: [(NodeId(0), [("x".to_string(), n1.clone())].into()), (NodeId(1), [("x".to_string(), n2)].into())]
+            .into(),
+    };
+    let found = lost(&h, &st);
+    assert_eq!(ops_of(&found), vec![vec![0, 1]]);
+    assert!(
+        found[0].explanation.contains("n1 replaced it by \"Asha K.\", which had not seen it"),
+        "{}",
+        found[0].explanation
+    );
+    // Siblings keep both; a merge that saw both keeps both.
+    let both = KeyVersions {
+        applied: vec![v("Asha", &[]), v("Asha K.", &[])],
+        current: vec!["Asha".into(), "Asha K.".into()],
+        folded: false,
+    };
+    let st = ReplicaVersions { at_us: 100, nodes: [(NodeId(0), [("x".to_string(), both)].into())].into() };
+    assert_eq!(lost(&h, &st), vec![]);
+}
+
+#[test]
+fn a_write_older_than_every_retained_history_is_not_judged() {
+    let mut b = Builder::default();
+    b.write(0, 0, "a", 0, 10);
+    b.write(0, 0, "b", 20, 30);
+    let h = b.history();
+    let folded = KeyVersions::chain(Some("b".into()), std::iter::empty());
+    let st = ReplicaVersions { at_us: 100, nodes: [(NodeId(0), [("x".to_string(), folded)].into())].into() };
+    let found = lost_writes(&h, &st, &Names::default());
+    assert_eq!((found.anomalies.len(), found.not_judged), (0, 1));
+}
+
+#[test]
+fn a_write_overwritten_by_a_concurrent_or_unfinished_write_is_not_lost_when_the_log_orders_them() {
     let mut b = Builder::default();
     b.write(0, 0, "a", 0, 30);
     b.write(1, 0, "b", 10, 20);
     b.write_info(2, 0, "c", 5);
     b.write_failed(3, 0, "d", 40, 50);
     let h = b.history();
-    assert_eq!(lost_writes(&h, &state(100, &[(0, Some("a"))])), vec![], "b was concurrent with a");
-    assert_eq!(lost_writes(&h, &state(100, &[(0, Some("c"))])), vec![], "c may have come last");
-    assert_eq!(lost_writes(&h, &state(100, &[])), vec![], "no nodes, no judgement");
+    assert_eq!(lost(&h, &state(100, &[(0, &["b", "a"])])), vec![]);
+    assert_eq!(lost(&h, &state(100, &[(0, &["b", "a", "c"])])), vec![]);
+    assert_eq!(lost(&h, &state(100, &[])), vec![], "no nodes, no judgement");
 }
 
 #[test]
-fn nodes_that_end_with_different_values_diverge() {
+fn replicas_that_still_differ_when_quiet_diverge_and_names_are_the_scenarios() {
     let mut b = Builder::default();
     b.write(0, 0, "a", 0, 10);
     b.write(1, 1, "b", 0, 10);
     let h = b.history();
-    let found = divergence(&h, &state(2_000, &[(0, Some("a")), (1, Some("b")), (2, None)]));
+    let names = Names::new(vec!["east".into(), "west".into(), "south".into()], vec!["u".into(), "v".into()]);
+    let found = divergence(&h, &state(2_000_000, &[(0, &["a"]), (1, &["b"]), (2, &[])]), 500_000, &names);
     assert_eq!(ops_of(&found), vec![vec![0, 1]]);
     assert_eq!(found[0].nodes, vec![NodeId(0), NodeId(1), NodeId(2)]);
-    assert_eq!(found[0].explanation, "at 2.000 ms the nodes disagree on x: n1 = \"a\", n2 = \"b\", n3 absent");
-    assert_eq!(divergence(&h, &state(2_000, &[(0, Some("a")), (1, Some("a"))])), vec![]);
+    assert_eq!(
+        found[0].explanation,
+        "writes stopped and the network was whole from 500 ms, yet at 2.0 s the replicas still disagree on x: east = \"a\", west = \"b\", south absent"
+    );
+    assert_eq!(divergence(&h, &state(2_000, &[(0, &["a"]), (1, &["a"])]), 0, &names), vec![]);
 }
 
 fn role(at_us: Micros, node: u32, role: Role, epoch: u64) -> RoleEvent {
@@ -230,12 +320,12 @@ fn two_leaders_acknowledging_writes_at_the_same_time_is_split_brain() {
     b.write(0, 0, "early", 100, 110); // before n2 led: not evidence
     b.write(0, 0, "old-side", 600, 610);
     b.write(1, 1, "new-side", 700, 710);
-    let found = split_brain(&b.history(), &two_leaders());
+    let found = split_brain(&b.history(), &two_leaders(), &Names::default());
     assert_eq!(ops_of(&found), vec![vec![1, 2]]);
     assert_eq!((found[0].at_us, found[0].nodes.clone()), (710, vec![NodeId(0), NodeId(1)]));
     assert_eq!(
         found[0].explanation,
-        "n1 (epoch 1) and n2 (epoch 2) both led from 0.500 ms to 1.000 ms and both acknowledged writes: 1 on n1, 1 on n2"
+        "n1 (epoch 1) and n2 (epoch 2) both led from 500 µs to 1 ms and both acknowledged writes: 1 on n1, 1 on n2"
     );
 }
 
@@ -246,7 +336,7 @@ fn a_fenced_old_leader_is_not_split_brain() {
     b.write_failed(0, 0, "old-side", 600, 610);
     b.write(1, 1, "new-side", 700, 710);
     b.write(0, 0, "straddles", 450, 520); // invoked before n2 led
-    assert_eq!(split_brain(&b.history(), &two_leaders()), vec![]);
+    assert_eq!(split_brain(&b.history(), &two_leaders(), &Names::default()), vec![]);
 }
 
 #[test]
@@ -258,21 +348,80 @@ fn role_events_come_from_the_trace() {
 }
 
 #[test]
-fn check_all_sorts_by_kind_then_time() {
+fn check_history_sorts_by_kind_then_time() {
     let mut b = Builder::default();
     b.write(0, 0, "a", 0, 10);
     b.write(0, 0, "b", 20, 30);
     b.read(0, 1, &["a"], 40, 50);
-    let input = CheckInput {
-        history: b.history(),
-        roles: vec![],
-        final_state: Some(state(100, &[(0, Some("b")), (1, Some("a"))])),
-    };
-    let found = check_all(&input);
+    let found = check_history(&b.history(), &[], &Names::default());
     let kinds: Vec<AnomalyKind> = found.iter().map(|a| a.kind).collect();
-    assert_eq!(kinds, vec![AnomalyKind::StaleRead, AnomalyKind::ReadYourWrites, AnomalyKind::Divergence]);
+    assert_eq!(kinds, vec![AnomalyKind::StaleRead, AnomalyKind::ReadYourWrites, AnomalyKind::NotLinearizable]);
     assert_eq!(
         count_by_kind(&found),
-        vec![(AnomalyKind::StaleRead, 1), (AnomalyKind::ReadYourWrites, 1), (AnomalyKind::Divergence, 1)]
+        vec![(AnomalyKind::StaleRead, 1), (AnomalyKind::ReadYourWrites, 1), (AnomalyKind::NotLinearizable, 1)]
+    );
+}
+
+#[test]
+fn a_linearizable_register_history_has_no_anomaly() {
+    let mut b = Builder::default();
+    b.write(0, 0, "a", 0, 10);
+    b.read(1, 0, &["a"], 5, 15); // concurrent with the write: either is fine
+    b.write(0, 0, "b", 20, 40);
+    b.read(1, 0, &["a"], 25, 30); // "b" may not have taken effect yet
+    b.read(2, 0, &["b"], 26, 32); // ...or it may have: but then c3 ...
+    b.read(1, 0, &["b"], 50, 60);
+    assert_eq!(check_history(&b.history(), &[], &Names::default()), vec![]);
+}
+
+#[test]
+fn a_read_that_goes_back_after_another_saw_the_new_value_is_not_linearizable() {
+    let mut b = Builder::default();
+    b.write(0, 0, "a", 0, 10);
+    b.write(0, 0, "b", 20, 100); // still in flight
+    b.read(1, 1, &["b"], 30, 40); // "b" took effect by 40
+    b.read(2, 2, &["a"], 50, 60); // so this one, which began after, is too old
+    let found = of_kind(&b.history(), AnomalyKind::NotLinearizable);
+    assert_eq!(ops_of(&found), vec![vec![3, 0]]);
+    assert_eq!(
+        found[0].explanation,
+        "c3 read x from n3 and got \"a\": no single order of the operations on x explains it, since no order of the writes that respects real time ends in that value"
+    );
+    // No stale read: the newer write was not acknowledged before the read.
+    assert_eq!(stale_reads(&b.history()), vec![]);
+}
+
+#[test]
+fn siblings_and_timed_out_writes_under_linearizability() {
+    let mut b = Builder::default();
+    b.write_info(0, 0, "a", 0); // timed out: may land at any time
+    b.read(1, 0, &[], 10, 20);
+    b.read(1, 0, &["a"], 30, 40); // it landed
+    b.read(1, 0, &["a", "b"], 50, 60); // two values at once: never a register
+    let found = of_kind(&b.history(), AnomalyKind::NotLinearizable);
+    assert_eq!(ops_of(&found), vec![vec![3, 0]]);
+}
+
+#[test]
+fn an_answer_seen_before_its_question_breaks_consistent_prefix() {
+    let mut b = Builder::default();
+    let q = |v: &str| OpKind::Write { key: "question".into(), value: v.into() };
+    let a = |v: &str| OpKind::Write { key: "answer".into(), value: v.into() };
+    let ok = || Some(Outcome::Ok { values: vec![] });
+    let got = |v: &[&str]| Some(Outcome::Ok { values: v.iter().map(|s| s.to_string()).collect() });
+    let read = |k: &str| OpKind::Read { key: k.into() };
+    b.push(0, 0, q("why?"), (0, Some(10)), ok()); // op 0: c1 asks
+    b.push(1, 0, read("question"), (20, Some(30)), got(&["why?"])); // op 1: c2 reads it
+    b.push(1, 0, a("because"), (40, Some(50)), ok()); // op 2: c2 answers
+    b.push(2, 1, read("answer"), (60, Some(70)), got(&["because"])); // op 3: c3 sees the answer
+    b.push(2, 2, read("question"), (80, Some(90)), got(&[])); // op 4: ...but not the question
+    b.push(3, 1, read("answer"), (60, Some(70)), got(&["because"])); // op 5: c4 too
+    b.push(3, 0, read("question"), (80, Some(90)), got(&["why?"])); // op 6: and sees the question
+    let h = b.history();
+    let found = of_kind(&h, AnomalyKind::ConsistentPrefix);
+    assert_eq!(ops_of(&found), vec![vec![4, 0, 3]]);
+    assert_eq!(
+        found[0].explanation,
+        "c3 read question from n3 and got nothing, but its earlier read (op 3) had shown \"because\", which was written after op 0 (question = \"why?\") had been seen: an answer before its question"
     );
 }

@@ -8,30 +8,34 @@
 
 use std::collections::BTreeMap;
 
-use sim::{History, OpKind, OpRecord, Outcome};
+use sim::{History, OpId, OpKind, OpRecord, Outcome};
 
-/// The writes of a history, by key and value.
-pub struct WriteIndex<'a> {
-    by_value: BTreeMap<(&'a str, &'a str), &'a OpRecord>,
+/// The writes of a history by key and value, filled as writes are invoked.
+#[derive(Clone, Debug, Default)]
+pub struct Writers {
+    by_value: BTreeMap<(String, String), OpId>,
 }
 
-impl<'a> WriteIndex<'a> {
-    /// Indexes every `Write` that did not definitely fail.
-    pub fn new(history: &'a History) -> Self {
-        let mut by_value = BTreeMap::new();
-        for r in &history.ops {
-            if let OpKind::Write { key, value } = &r.kind {
-                if !matches!(r.outcome, Some(Outcome::Fail { .. })) {
-                    by_value.entry((key.as_str(), value.as_str())).or_insert(r);
-                }
-            }
+impl Writers {
+    /// Records `r` if it is a write (the first write of a value wins).
+    pub fn note(&mut self, r: &OpRecord) {
+        if let OpKind::Write { key, value } = &r.kind {
+            self.by_value.entry((key.clone(), value.clone())).or_insert(r.op);
         }
-        WriteIndex { by_value }
     }
 
-    /// The write that put `value` under `key`, if the history has it.
-    pub fn writer(&self, key: &str, value: &str) -> Option<&'a OpRecord> {
-        self.by_value.get(&(key, value)).copied()
+    /// The write that put `value` under `key`, unless it is unknown or
+    /// definitely failed.
+    pub fn writer<'h>(&self, history: &'h History, key: &str, value: &str) -> Option<&'h OpRecord> {
+        let op = *self.by_value.get(&(key.to_string(), value.to_string()))?;
+        history.get(op).filter(|w| !matches!(w.outcome, Some(Outcome::Fail { .. })))
+    }
+
+    /// What a successful read returned, resolved to writes: `Some(vec![])`
+    /// for "absent", `None` if a value has no known write (not judged).
+    pub fn returned<'h>(&self, history: &'h History, read: &OpRecord) -> Option<Vec<&'h OpRecord>> {
+        let values = read.read_values()?;
+        values.iter().map(|v| self.writer(history, read.kind.key(), v)).collect()
     }
 }
 
@@ -48,13 +52,6 @@ pub fn written_value(r: &OpRecord) -> Option<&str> {
     }
 }
 
-/// What a successful read returned, resolved to writes: `Some(vec![])` for
-/// "absent", `None` if a value has no known write (it cannot be judged).
-pub fn returned_writes<'a>(index: &WriteIndex<'a>, read: &OpRecord) -> Option<Vec<&'a OpRecord>> {
-    let values = read.read_values()?;
-    values.iter().map(|v| index.writer(read.kind.key(), v)).collect()
-}
-
 /// True if everything the read returned definitely precedes `w`: the read
 /// missed `w` (a read of nothing misses every write).
 pub fn read_misses(returned: &[&OpRecord], w: &OpRecord) -> bool {
@@ -66,5 +63,13 @@ pub fn shown(read: &OpRecord) -> String {
     match read.read_values() {
         Some([]) | None => "nothing".into(),
         Some(values) => values.iter().map(|v| format!("{v:?}")).collect::<Vec<_>>().join(", "),
+    }
+}
+
+/// A write for explanations: `op 7 (x = "b")`.
+pub fn described(w: &OpRecord) -> String {
+    match &w.kind {
+        OpKind::Write { key, value } => format!("op {} ({key} = {value:?})", w.op.0),
+        other => format!("op {} ({})", w.op.0, other.key()),
     }
 }

@@ -38,7 +38,15 @@ pub fn print_human(r: &Report, scenario_arg: &str) {
         println!("  leaders: {}", changes.join(", "));
     }
     println!("  without a leader: {} ms; with two or more: {} ms", r.leaderless_ms, r.multi_leader_ms);
-    println!("  lost acknowledged writes: {}", r.lost_writes);
+    if r.writes_not_judged > 0 {
+        println!(
+            "  lost acknowledged writes: {} ({} older than every replica's retained log, not judged)",
+            r.lost_writes, r.writes_not_judged
+        );
+    } else {
+        println!("  lost acknowledged writes: {}", r.lost_writes);
+    }
+    println!("  eventual consistency: {}", r.convergence);
     if r.anomalies.is_empty() {
         println!("  anomalies: none");
     } else {

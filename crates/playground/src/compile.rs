@@ -47,6 +47,11 @@ impl Names {
     }
 
     /// The scenario id of a kernel node.
+    /// The same names for the checkers' sentences.
+    pub fn for_checks(&self) -> check::Names {
+        check::Names::new(self.nodes.clone(), self.clients.clone())
+    }
+
     pub fn node_name(&self, id: NodeId) -> &str {
         self.nodes.get(id.0 as usize).map_or("?", String::as_str)
     }
@@ -132,6 +137,7 @@ fn client_config(c: &ClientSpec, names: &Names) -> Result<ClientConfig, Scenario
         timeout_us: c.timeout_ms * US_PER_MS,
         follow_leader_hint: c.follow_leader,
         workload: c.workload.as_ref().map(workload),
+        name: Some(c.id.clone()),
     })
 }
 

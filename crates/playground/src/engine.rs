@@ -126,6 +126,14 @@ impl Engine {
         }
     }
 
+    /// What a node applied to each key (its version data), if it is running.
+    pub fn versions(&self, node: NodeId) -> Option<sim::versions::NodeVersions> {
+        match self {
+            Engine::Register(tl) => tl.sim().node(node).map(|n| n.versions()),
+            Engine::SingleLeader(tl) => tl.sim().node(node).map(|n| n.versions()),
+        }
+    }
+
     /// Leadership and lag now.
     pub fn sample(&self) -> Sample {
         let Some(sim) = self.single_leader() else { return Sample::default() };

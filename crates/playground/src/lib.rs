@@ -8,6 +8,8 @@
 
 pub mod compile;
 mod engine;
+pub mod guarantees;
+pub mod judge;
 pub mod panels;
 pub mod presets;
 pub mod protocol;

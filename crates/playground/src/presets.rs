@@ -37,6 +37,7 @@ const SOURCES: &[(&str, &str, &str)] = &[
     ("c10-read-scaling", "C10", include_str!("../presets/c10-read-scaling.json")),
     ("c11-lag-growth", "C11", include_str!("../presets/c11-lag-growth.json")),
     ("c12-read-your-writes", "C12", include_str!("../presets/c12-read-your-writes.json")),
+    ("c23-consistency-models", "C23", include_str!("../presets/c23-consistency-models.json")),
     ("seven-nodes", "", include_str!("../presets/seven-nodes.json")),
     ("sixty-four-nodes", "", include_str!("../presets/sixty-four-nodes.json")),
     ("safety-sync-fencing", "", include_str!("../presets/safety-sync-fencing.json")),

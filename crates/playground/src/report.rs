@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use check::{check_parts, count_by_kind, Anomaly, FinalState};
+use check::{count_by_kind, split_brain, Anomaly};
 use serde::{Deserialize, Serialize};
 use sim::{Micros, NodeStatus, OpKind, Outcome};
 
@@ -77,6 +77,10 @@ pub struct Report {
     /// Anomalies per kind name, e.g. `"lost acknowledged write": 3`.
     pub anomaly_counts: BTreeMap<String, usize>,
     pub lost_writes: usize,
+    /// Acknowledged writes older than every replica's retained history.
+    pub writes_not_judged: usize,
+    /// Eventual consistency: when the replicas were judged to agree, or why not.
+    pub convergence: String,
     pub warnings: Vec<String>,
 }
 
@@ -110,20 +114,33 @@ pub fn op_counts(history: &sim::History) -> OpCounts {
     c
 }
 
-/// The anomalies of a session so far: history checks, plus final-state
-/// checks (lost writes, divergence) over the nodes that are up, but only at
-/// the end of the scenario: mid-run, replicas legitimately differ.
+/// The anomalies of a session at its current time, by kind then time: what
+/// the incremental checkers have judged (see [`crate::judge`]), plus split
+/// brain from the role events so far.
 pub fn anomalies(session: &Session) -> Vec<Anomaly> {
-    let engine = session.engine();
-    let final_state = (session.now_us() >= session.end_us()).then(|| FinalState {
-        at_us: session.now_us(),
-        nodes: crate::view::node_states(session)
-            .into_iter()
-            .filter(|n| n.status == NodeStatus::Up)
-            .map(|n| (n.id, n.kv))
-            .collect(),
-    });
-    check_parts(engine.history(), session.roles(), final_state.as_ref())
+    let mut out = session.judge().anomalies();
+    out.extend(split_brain(session.engine().history(), session.roles(), &session.names().for_checks()));
+    check::sort(&mut out);
+    out
+}
+
+/// The eventual-consistency verdict in words: when it was judged, or why not.
+pub fn convergence_line(session: &Session) -> String {
+    use crate::judge::Verdict;
+    match session.judge().verdicts().last() {
+        None => "not judged: the cluster never went quiet (writes stopped, faults healed, 1 s settled)".to_string(),
+        Some(Verdict::Converged { at_us, quiet_since_us }) => format!(
+            "converged: replicas agreed at {}, quiet since {}",
+            check::human_time(*at_us),
+            check::human_time(*quiet_since_us)
+        ),
+        Some(Verdict::Diverged { closed_us, quiet_since_us, keys }) => format!(
+            "diverged: quiet from {} to {}, replicas still disagreed on {keys} {}",
+            check::human_time(*quiet_since_us),
+            check::human_time(*closed_us),
+            if *keys == 1 { "key" } else { "keys" }
+        ),
+    }
 }
 
 impl Report {
@@ -165,6 +182,8 @@ impl Report {
             anomalies,
             anomaly_counts,
             lost_writes,
+            writes_not_judged: session.judge().writes_not_judged(),
+            convergence: convergence_line(session),
             warnings: session.warnings().to_vec(),
         }
     }

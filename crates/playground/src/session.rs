@@ -23,6 +23,7 @@ use thiserror::Error;
 
 use crate::compile::{self, Names};
 use crate::engine::Engine;
+use crate::judge::Judge;
 use crate::protocol::{self, ProtocolSpec};
 use crate::samples::Samples;
 use crate::scenario::{Scenario, ScenarioError};
@@ -52,6 +53,8 @@ pub struct Session {
     roles_seen_seq: u64,
     /// Script items the kernel refused while replaying (e.g. restarting a node that is up).
     warnings: Vec<String>,
+    /// The checkers, fed as the run goes.
+    judge: Judge,
 }
 
 fn timeline<P: sim::Protocol>(
@@ -67,6 +70,39 @@ fn timeline<P: sim::Protocol>(
         script.extend(actions.into_iter().map(|action| Intervention { at_us: entry.at_us, action }));
     }
     Ok(Timeline::new(protocol, compile::sim_config(s)?, script)?)
+}
+
+/// A kernel message with its node and client indices (`n2`, `c1`) replaced
+/// by the scenario's own ids, so a person reads the names they wrote.
+pub fn in_scenario_words(text: &str, names: &Names) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        let index = |prefix: char| {
+            word.strip_prefix(prefix)
+                .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))?
+                .parse::<u32>()
+                .ok()?
+                .checked_sub(1)
+        };
+        let named = match (index('n'), index('c')) {
+            (Some(i), _) => names.nodes.get(i as usize),
+            (_, Some(i)) => names.clients.get(i as usize),
+            _ => None,
+        };
+        out.push_str(named.map_or(word.as_str(), String::as_str));
+        word.clear();
+    };
+    for ch in text.chars() {
+        if ch.is_alphanumeric() {
+            word.push(ch);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(ch);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
 }
 
 impl Session {
@@ -88,9 +124,18 @@ impl Session {
                 Engine::SingleLeader(timeline(protocol, &scenario, &mut names, protocol::single_leader_commands)?)
             }
         };
+        let judge = Judge::new(names.for_checks());
         let samples = Samples::for_run(scenario.duration_ms * 1_000);
-        let mut session =
-            Session { scenario, names, engine, samples, roles: Vec::new(), roles_seen_seq: 0, warnings: Vec::new() };
+        let mut session = Session {
+            scenario,
+            judge,
+            names,
+            engine,
+            samples,
+            roles: Vec::new(),
+            roles_seen_seq: 0,
+            warnings: Vec::new(),
+        };
         session.after_advance();
         Ok(session)
     }
@@ -141,7 +186,7 @@ impl Session {
     pub fn advance_to(&mut self, t_us: Micros) -> Result<(), SessionError> {
         let target = t_us.min(self.end_us());
         loop {
-            let due = self.samples.next_due_us();
+            let due = self.samples.next_due_us().min(self.judge.next_tick_us());
             let step_to = due.min(target);
             if step_to < self.now_us() {
                 return Ok(());
@@ -153,7 +198,7 @@ impl Session {
                     | SimError::UnknownNode { .. }
                     | SimError::ClientQueueFull { .. }),
                 ) => {
-                    self.warnings.push(e.to_string());
+                    self.warnings.push(in_scenario_words(&e.to_string(), &self.names));
                     continue;
                 }
                 Err(e) => return Err(e.into()),
@@ -185,6 +230,7 @@ impl Session {
             self.samples.truncate_after(t_us);
             self.roles.retain(|r| r.at_us <= t_us);
             self.roles_seen_seq = self.engine.trace_total();
+            self.judge.rewind(t_us);
             self.after_advance();
         }
         self.advance_to(t_us)
@@ -200,6 +246,9 @@ impl Session {
         candidate.validate()?;
         let mut names = self.names.clone();
         self.engine.intervene(&action, &mut names)?;
+        if names != self.names {
+            self.judge.set_names(names.for_checks());
+        }
         self.names = names;
         self.scenario = candidate;
         self.after_advance();
@@ -222,6 +271,11 @@ impl Session {
         }
     }
 
+    /// Every client operation so far.
+    pub fn history(&self) -> &sim::History {
+        self.engine.history()
+    }
+
     /// The running hash of every trace event so far.
     pub fn trace_hash(&self) -> u64 {
         self.engine.trace_hash()
@@ -230,11 +284,6 @@ impl Session {
     /// Lag and leadership samples so far.
     pub fn samples(&self) -> &Samples {
         &self.samples
-    }
-
-    /// Every client operation so far: what the checkers judge.
-    pub fn history(&self) -> &sim::History {
-        self.engine.history()
     }
 
     /// Every role change so far (kept in full, unlike the bounded trace).
@@ -262,5 +311,12 @@ impl Session {
         if now >= self.samples.next_due_us() {
             self.samples.push(now, self.engine.sample());
         }
+        let end_us = self.end_us();
+        self.judge.after_advance(&self.engine, &self.scenario.script, end_us);
+    }
+
+    /// The checkers' state: history checks so far, lost writes, convergence.
+    pub fn judge(&self) -> &Judge {
+        &self.judge
     }
 }

@@ -6,7 +6,7 @@
 
 mod common;
 
-use check::{monotonic_reads, read_your_writes, stale_reads, AnomalyKind};
+use check::{of_kind, AnomalyKind};
 use common::*;
 use replication::single_leader::{FollowerMode, SingleLeaderSettings};
 use sim::{Action, ClientConfig, ClientId, LinkConfig, NodeId, Outcome, ReadPolicy, SimConfig, Workload};
@@ -58,7 +58,7 @@ fn c2_an_async_follower_lags_and_serves_a_stale_read() {
     read(&mut sim, 200_000, 1);
     sim.run_until(300_000).unwrap();
     assert_eq!((values(&sim, 1), values(&sim, 2)), (vec![], vec!["v1".to_string()]));
-    let stale = stale_reads(sim.history());
+    let stale = of_kind(sim.history(), AnomalyKind::StaleRead);
     assert_eq!(stale.len(), 1);
     assert_eq!(stale[0].ops[..2], [sim::OpId(1), sim::OpId(0)]);
 }
@@ -80,11 +80,11 @@ fn read_after_write(policy: ReadPolicy) -> S {
 fn c12_read_your_writes_waits_for_the_session_token() {
     let any = read_after_write(ReadPolicy::Any);
     assert_eq!(values(&any, 1), Vec::<String>::new());
-    assert_eq!(read_your_writes(any.history()).len(), 1);
+    assert_eq!(of_kind(any.history(), AnomalyKind::ReadYourWrites).len(), 1);
     let ryw = read_after_write(ReadPolicy::ReadYourWrites);
     assert_eq!(values(&ryw, 1), vec!["v1"]);
     assert_eq!(ryw.history().ops[1].complete_us, Some(151_000), "n3 answered once the entry arrived");
-    assert_eq!(read_your_writes(ryw.history()).len(), 0);
+    assert_eq!(of_kind(ryw.history(), AnomalyKind::ReadYourWrites).len(), 0);
     let quorum = read_after_write(ReadPolicy::Quorum);
     assert_eq!(values(&quorum, 1), vec!["v1"]);
     assert_eq!(quorum.history().ops[1].complete_us, Some(105_000), "a majority answered in one round trip");
@@ -107,10 +107,10 @@ fn two_replicas(policy: ReadPolicy) -> S {
 fn c12_monotonic_reads_never_go_back_in_time() {
     let any = two_replicas(ReadPolicy::Any);
     assert_eq!((values(&any, 1), values(&any, 2)), (vec!["v1".to_string()], vec![]));
-    assert_eq!(monotonic_reads(any.history()).len(), 1);
+    assert_eq!(of_kind(any.history(), AnomalyKind::MonotonicReads).len(), 1);
     let mono = two_replicas(ReadPolicy::MonotonicReads);
     assert_eq!(values(&mono, 2), vec!["v1"]);
-    assert_eq!(monotonic_reads(mono.history()).len(), 0);
+    assert_eq!(of_kind(mono.history(), AnomalyKind::MonotonicReads).len(), 0);
 }
 
 /// C11: one client writes 100 times a second to n1 for 1 s. With

@@ -114,9 +114,12 @@ fn async_loses_writes_on_some_seeds() {
     let lost_seeds = bad.iter().filter(|(_, (lost, _, _))| *lost > 0).count();
     let split: usize = bad.iter().map(|(_, (_, s, _))| s).sum();
     let diverged: usize = bad.iter().map(|(_, (_, _, d))| d).sum();
-    assert_eq!((lost_seeds, split, diverged), (9, 0, 0), "{bad:?}");
+    // Judged from version history since the lost-write checker stopped
+    // trusting final values: a lost write later overwritten on the same key
+    // used to hide (9 seeds before, seeds 10, 13, ... were missed).
+    assert_eq!((lost_seeds, split, diverged), (24, 0, 0), "{bad:?}");
     let first: Vec<(u64, usize)> = bad.iter().take(3).map(|(seed, (lost, _, _))| (*seed, *lost)).collect();
-    assert_eq!(first, vec![(1, 41), (15, 18), (16, 56)]);
+    assert_eq!(first, vec![(1, 41), (2, 1), (10, 48)]);
 }
 
 #[test]

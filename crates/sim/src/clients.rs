@@ -204,8 +204,10 @@ impl<P: Protocol> Sim<P> {
         let next_us = now_us.saturating_add(workload.interval_us());
         let more = workload.stop_us.is_none_or(|stop| next_us < stop);
         let idle = state.pending.is_none() && state.queued.is_empty();
-        let kind =
-            (idle && !target_removed).then(|| next_op(state.id, workload, &mut state.rng, &mut state.writes_issued));
+        let kind = (idle && !target_removed).then(|| {
+            let name = state.config.name.clone().unwrap_or_else(|| state.id.to_string());
+            next_op(&name, workload, &mut state.rng, &mut state.writes_issued)
+        });
         if let Some(kind) = kind {
             self.issue(client, kind)?;
         }
@@ -217,7 +219,7 @@ impl<P: Protocol> Sim<P> {
 }
 
 /// Draws the workload's next operation: a read, or a write of a unique value.
-fn next_op(client: ClientId, workload: &Workload, rng: &mut Rng, writes_issued: &mut u64) -> OpKind {
+fn next_op(client: &str, workload: &Workload, rng: &mut Rng, writes_issued: &mut u64) -> OpKind {
     let read = rng.chance_ppm(workload.read_ppm);
     let key = workload.keys[rng.below(workload.keys.len() as u64) as usize].clone();
     if read {

@@ -192,6 +192,9 @@ pub struct ClientConfig {
     pub follow_leader_hint: bool,
     /// Operations issued automatically; `None`: only explicit `Invoke`s.
     pub workload: Option<Workload>,
+    /// The client's name as people read it; workload values start with it
+    /// (`u:7`). `None`: the kernel's own (`c1:7`).
+    pub name: Option<String>,
 }
 
 impl Default for ClientConfig {
@@ -203,6 +206,7 @@ impl Default for ClientConfig {
             timeout_us: 100_000,
             follow_leader_hint: true,
             workload: None,
+            name: None,
         }
     }
 }

@@ -35,6 +35,7 @@ pub mod testkit;
 pub mod timeline;
 pub mod trace;
 mod tracehash;
+pub mod versions;
 
 pub use action::Action;
 pub use client::{OpKind, Outcome, ReadPolicy, Reply, Request};

@@ -106,6 +106,12 @@ impl SingleLeaderNode {
         self.log.kv().iter().map(|(k, v)| (k.clone(), v.value.clone())).collect()
     }
 
+    /// What this node applied to each key, for the lost-write and
+    /// convergence checkers.
+    pub fn versions(&self) -> sim::versions::NodeVersions {
+        self.log.versions()
+    }
+
     /// One key of the applied state.
     pub fn value(&self, key: &str) -> Option<&str> {
         self.log.get(key).map(|v| v.value.as_str())

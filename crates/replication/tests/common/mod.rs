@@ -4,7 +4,7 @@
 
 #![allow(dead_code)]
 
-use check::{check_all, role_events, Anomaly, AnomalyKind, CheckInput, FinalState};
+use check::{check_history, divergence, lost_writes, role_events, Anomaly, AnomalyKind, Names, ReplicaVersions};
 use replication::single_leader::{SingleLeader, SingleLeaderCommand, SingleLeaderSettings};
 use sim::{
     Action, ClientConfig, ClientId, LinkConfig, Micros, NodeEvent, NodeId, NodeStatus, OpKind, OpRecord, Outcome, Sim,
@@ -54,25 +54,27 @@ pub fn read(sim: &mut S, t_us: Micros, client: u32) {
     at(sim, t_us, Action::Invoke { client: ClientId(client), kind: OpKind::Read { key: "x".into() } });
 }
 
-/// The final key-value state of every node that is up.
-pub fn final_state(sim: &S) -> FinalState {
+/// The version data of every node that is up.
+pub fn final_state(sim: &S) -> ReplicaVersions {
     let nodes = sim
         .nodes()
         .iter()
         .filter(|&&n| sim.node_status(n) == NodeStatus::Up)
-        .filter_map(|&n| sim.node(n).map(|node| (n, node.kv())))
+        .filter_map(|&n| sim.node(n).map(|node| (n, node.versions())))
         .collect();
-    FinalState { at_us: sim.now_us(), nodes }
+    ReplicaVersions { at_us: sim.now_us(), nodes }
 }
 
-/// Every checker over the run so far.
+/// Every checker over the run so far; the caller has let the cluster go
+/// quiet, so disagreeing replicas count as divergence.
 pub fn anomalies(sim: &S) -> Vec<Anomaly> {
-    let input = CheckInput {
-        history: sim.history().clone(),
-        roles: role_events(sim.trace()),
-        final_state: Some(final_state(sim)),
-    };
-    check_all(&input)
+    let names = Names::default();
+    let state = final_state(sim);
+    let mut out = check_history(sim.history(), &role_events(sim.trace()), &names);
+    out.extend(lost_writes(sim.history(), &state, &names).anomalies);
+    out.extend(divergence(sim.history(), &state, sim.now_us(), &names));
+    check::sort(&mut out);
+    out
 }
 
 pub fn count(anomalies: &[Anomaly], kind: AnomalyKind) -> usize {

@@ -102,6 +102,15 @@ pub struct RegisterNode {
 const HEARTBEAT_TAG: u64 = 1;
 
 impl RegisterNode {
+    /// Version data: the register keeps no history, so every key is its
+    /// current value with older versions folded away.
+    pub fn versions(&self) -> crate::versions::NodeVersions {
+        self.map
+            .iter()
+            .map(|(k, v)| (k.clone(), crate::versions::KeyVersions::chain(Some(v.clone()), std::iter::empty())))
+            .collect()
+    }
+
     fn arm(&mut self, ctx: &mut Context<'_, Self>) {
         self.timer = (self.heartbeat_us > 0).then(|| ctx.set_timer(self.heartbeat_us, HEARTBEAT_TAG));
     }
