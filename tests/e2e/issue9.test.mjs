@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
 import { serveDist, launch, watch, SHOTS } from './serve.mjs';
 
 let server;
@@ -305,4 +306,36 @@ test('F4. 64 nodes: a legible layout, only meaningful links, and frame intervals
   console.log(`# 64 nodes, rAF intervals: ${JSON.stringify(result)}`);
   assert.ok(result['1x'].frames > 0);
   assert.deepEqual(seen.errors, []);
+});
+
+test('F11. a heavy share link replays in slices with progress and Stop, and leaves a usable page', async () => {
+  // 16 nodes, 16 clients at 1 000 ops/s each, one hour, opened at its end (the
+  // issue's link had 10 000 ops/s: it reaches the history limit within seconds).
+  const scenario = {
+    version: 1, name: 'Heavy', seed: 1, duration_ms: 3600000,
+    nodes: Array.from({ length: 16 }, (_, i) => ({ id: `n${i + 1}` })),
+    network: { default: { latency_ms: 1 } },
+    protocol: { single_leader: { mode: 'async' } },
+    clients: Array.from({ length: 16 }, (_, i) => ({
+      id: `c${i + 1}`, node: 'n1', workload: { rate_per_s: 1000, read_percent: 50, keys: ['x', 'y'] },
+    })),
+  };
+  const json = JSON.stringify({ scenario, at_us: 3600000000 });
+  const link = `${server.url}#v1.${deflateRawSync(Buffer.from(json), { level: 9 }).toString('base64url')}`;
+  await page.goto('about:blank');
+  await page.goto(link);
+  const replay = page.getByRole('group', { name: 'Replaying' });
+  await replay.waitFor({ timeout: 15000 });
+  await page.getByRole('progressbar', { name: 'Replay progress' }).waitFor();
+  // The tab answers while the replay runs.
+  const t0 = Date.now();
+  await page.evaluate(() => 1);
+  assert.ok(Date.now() - t0 < 2000, `the page took ${Date.now() - t0} ms to answer`);
+  await shot('i9-f11-replaying');
+  await replay.getByRole('button', { name: 'Stop here' }).click();
+  await replay.waitFor({ state: 'detached', timeout: 5000 });
+  assert.match(await page.getByRole('alert').first().textContent(), /^Stopped replaying at \d+\.\d{3} s \(the link pointed at 3600\.000 s\)/);
+  await node(/^Node n1,/).waitFor();
+  assert.notEqual(await clock(), '3600.000 s');
+  assert.equal(await page.getByRole('button', { name: 'Play' }).count(), 1);
 });

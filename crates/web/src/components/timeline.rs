@@ -78,14 +78,19 @@ pub fn timeline(props: &TimelineProps) -> Html {
     let mut groups: Vec<(u64, u64, &Marker, usize)> = Vec::new();
     for m in &props.markers {
         let at = m.at_us / 1_000 * 1000 / end_ms;
-        match groups.last_mut() {
-            Some((first, last_us, g, n))
-                if g.kind == m.kind && g.label == m.label && at - *first < MARKER_MERGE_PERMILLE =>
-            {
+        // Markers come in time order, several kinds interleaved: join the
+        // newest group of the same kind and label if it is close enough.
+        let near = groups
+            .iter_mut()
+            .rev()
+            .take_while(|(first, ..)| at - *first < MARKER_MERGE_PERMILLE)
+            .find(|(_, _, g, _)| g.kind == m.kind && g.label == m.label);
+        match near {
+            Some((_, last_us, _, n)) => {
                 *n += 1;
                 *last_us = m.at_us;
             }
-            _ => groups.push((at, m.at_us, m, 1)),
+            None => groups.push((at, m.at_us, m, 1)),
         }
     }
     let markers = groups.into_iter().map(|(left, last_us, m, n)| {

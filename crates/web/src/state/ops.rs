@@ -32,6 +32,9 @@ pub struct CheckKey {
     pending: usize,
     roles: usize,
     at_end: bool,
+    /// The session judges lost writes and convergence on a time grid while
+    /// the cluster is quiet, so a verdict can change with time alone.
+    now_us: u64,
 }
 
 impl CheckKey {
@@ -42,6 +45,7 @@ impl CheckKey {
             pending: history.ops.iter().filter(|r| r.outcome.is_none()).count(),
             roles: session.roles().len(),
             at_end: session.now_us() >= session.end_us(),
+            now_us: session.now_us(),
         }
     }
 }
