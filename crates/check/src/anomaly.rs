@@ -24,6 +24,12 @@ pub enum AnomalyKind {
     /// Replicas still disagreed after writes stopped, faults healed and a
     /// settle period passed: eventual consistency did not hold.
     Divergence,
+    /// A read returned several sibling values for one key.
+    SiblingsVisible,
+    /// An application invariant broke: more sold than stocked.
+    InvariantViolated,
+    /// Replication messages per update were unbounded (the rate limit was hit).
+    ReplicationStorm,
     /// A read no single order of the key's operations, consistent with real
     /// time, can explain: the key was not linearizable (strong).
     NotLinearizable,
@@ -41,6 +47,9 @@ impl AnomalyKind {
             AnomalyKind::MonotonicReads => "monotonic-reads violation",
             AnomalyKind::LostWrite => "lost acknowledged write",
             AnomalyKind::SplitBrain => "split brain",
+            AnomalyKind::SiblingsVisible => "siblings visible to a reader",
+            AnomalyKind::InvariantViolated => "application invariant violated",
+            AnomalyKind::ReplicationStorm => "replication storm",
             AnomalyKind::Divergence => "no convergence",
             AnomalyKind::NotLinearizable => "not linearizable",
             AnomalyKind::ConsistentPrefix => "consistent-prefix violation",

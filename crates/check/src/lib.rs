@@ -15,6 +15,9 @@
 //! | [`lost_writes`] | C5, C15 | an acknowledged write no surviving replica kept, from version history |
 //! | [`split_brain`] | C7 | two leaders acknowledging writes at the same time |
 //! | [`divergence`] | C23 eventual | replicas still disagreeing after the cluster went quiet |
+//! | [`siblings_visible`] | C16 | a read returning several sibling values |
+//! | [`oversell`] | C18 | more sold ("sell one if in stock") than stocked |
+//! | [`message_cost`] | C17 | unbounded replication messages per update (a loop) |
 //!
 //! [`Checker`] is incremental: it judges each operation once as the history
 //! grows. The batch functions below run it over a whole history.
@@ -25,6 +28,7 @@
 //! ```
 
 pub mod anomaly;
+pub mod application;
 pub mod causal;
 pub mod linearizable;
 pub mod names;
@@ -40,6 +44,7 @@ mod tests;
 use sim::History;
 
 pub use anomaly::{count_by_kind, Anomaly, AnomalyKind, EVIDENCE_OPS_MAX};
+pub use application::{check_application, message_cost, messages_per_update, oversell, siblings_visible};
 pub use names::{human_time, Names};
 pub use sim::NodeId;
 pub use split_brain::{leader_spans, role_events, split_brain, LeaderSpan, RoleEvent};

@@ -385,7 +385,7 @@ fn a_read_that_goes_back_after_another_saw_the_new_value_is_not_linearizable() {
     assert_eq!(ops_of(&found), vec![vec![3, 0]]);
     assert_eq!(
         found[0].explanation,
-        "c3 read x from n3 and got \"a\": no single order of the operations on x explains it, since no order of the writes that respects real time ends in that value"
+        "c3 read x from n3 and got \"a\": no single order of the operations on x explains it, since no order of the updates that respects real time ends in that value"
     );
     // No stale read: the newer write was not acknowledged before the read.
     assert_eq!(stale_reads(&b.history()), vec![]);

@@ -37,16 +37,34 @@ pub fn print_human(r: &Report, scenario_arg: &str) {
     if !changes.is_empty() {
         println!("  leaders: {}", changes.join(", "));
     }
-    println!("  without a leader: {} ms; with two or more: {} ms", r.leaderless_ms, r.multi_leader_ms);
-    if r.writes_not_judged > 0 {
-        println!(
-            "  lost acknowledged writes: {} ({} older than every replica's retained log, not judged)",
-            r.lost_writes, r.writes_not_judged
-        );
-    } else {
-        println!("  lost acknowledged writes: {}", r.lost_writes);
+    println!("  without a leader: {} ms; with two or more: {} ms", r.no_leader_ms, r.two_leaders_ms);
+    println!("  lost acknowledged writes: {}", r.lost_writes);
+    if !r.write_latency.is_empty() {
+        let each: Vec<String> = r
+            .write_latency
+            .iter()
+            .map(|w| format!("{} {} writes, mean {:.1} ms", w.client, w.writes_ok, w.mean_us as f64 / 1_000.0))
+            .collect();
+        println!("  acknowledged updates per client: {}", each.join("; "));
     }
-    println!("  eventual consistency: {}", r.convergence);
+    let m = &r.messages;
+    print!(
+        "  messages: {} sent ({} replication), busiest second {} s with {}",
+        m.sent, m.replication_sent, m.peak_second, m.peak_per_s
+    );
+    if m.rate_limited > 0 {
+        print!(" — replication storm: message rate limit reached, {} dropped", m.rate_limited);
+    }
+    println!();
+    if r.conflicts_total > 0 {
+        println!("  conflicts resolved: {}", r.conflicts_total);
+        for c in r.conflicts.iter().take(4) {
+            println!("    - {} at {} on {}: {}", c.key, ms(c.at_us), c.node, c.verdict);
+        }
+    }
+    for n in r.nodes.iter().filter(|n| n.kv.values().any(|v| v.len() > 1) || n.clock_skew_ms != 0) {
+        println!("    {} clock {:+} ms, state {:?}", n.id, n.clock_skew_ms, n.kv);
+    }
     if r.anomalies.is_empty() {
         println!("  anomalies: none");
     } else {

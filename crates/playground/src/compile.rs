@@ -89,6 +89,7 @@ pub fn sim_config(s: &Scenario) -> Result<SimConfig, ScenarioError> {
         }
     }
     debug_assert!(config.network.links.keys().all(|(a, b)| (a.0 as usize) < n && (b.0 as usize) < n));
+    s.protocol.limits(&mut config.limits);
     config.clients = s.clients.iter().map(|c| client_config(c, &names)).collect::<Result<_, _>>()?;
     Ok(config)
 }
@@ -126,6 +127,7 @@ fn workload(w: &WorkloadSpec) -> Workload {
         keys: w.keys.clone(),
         start_us: w.start_ms * US_PER_MS,
         stop_us: w.stop_ms.map(|ms| ms * US_PER_MS),
+        updates: w.updates,
     }
 }
 
@@ -192,6 +194,17 @@ pub fn actions<C>(
         }
         ScriptAction::Incr { client, key, by } => {
             one(Action::Invoke { client: names.client(client)?, kind: OpKind::Incr { key: key.clone(), by: *by } })
+        }
+        ScriptAction::SetAdd { client, key, elem } => one(Action::Invoke {
+            client: names.client(client)?,
+            kind: OpKind::SetAdd { key: key.clone(), elem: elem.clone() },
+        }),
+        ScriptAction::SetRemove { client, key, elem } => one(Action::Invoke {
+            client: names.client(client)?,
+            kind: OpKind::SetRemove { key: key.clone(), elem: elem.clone() },
+        }),
+        ScriptAction::DecrIfPositive { client, key } => {
+            one(Action::Invoke { client: names.client(client)?, kind: OpKind::DecrIfPositive { key: key.clone() } })
         }
         ScriptAction::SetWorkload { client, workload: w } => {
             one(Action::SetWorkload { client: names.client(client)?, workload: w.as_ref().map(workload) })

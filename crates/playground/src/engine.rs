@@ -1,15 +1,23 @@
 //! The protocol-specific timeline behind a session, behind one enum so the
 //! session, view and report code is written once. Each method dispatches to
-//! the `Timeline<P>` of the scenario's protocol.
+//! the `Timeline<P>` of the scenario's protocol through `with_timeline!`;
+//! everything about a node goes through the neutral [`ReplicaView`].
+//!
+//! A new family adds one variant, one arm in `with_timeline!` and one arm in
+//! [`Engine::build`]; see [`crate::family`].
 
+use replication::multi_leader::MultiLeader;
 use replication::single_leader::SingleLeader;
+use replication::view::ReplicaView;
 use sim::testkit::Register;
-use sim::{Micros, NodeId, NodeStatus, Protocol, Role, Sim, SimError, Timeline, TraceEvent};
+use sim::{Intervention, Micros, NodeId, NodeStatus, Role, SimError, Timeline, TraceEvent};
 
 use crate::compile::{self, Names};
-use crate::protocol;
+use crate::family::{takes_command, Family};
+use crate::panels::SettingsView;
+use crate::protocol::ProtocolSpec;
 use crate::samples::{LagSample, Sample};
-use crate::scenario::ScenarioError;
+use crate::scenario::{Scenario, ScenarioError};
 use crate::script::ScriptAction;
 use crate::session::SessionError;
 
@@ -18,6 +26,7 @@ use crate::session::SessionError;
 pub enum Engine {
     Register(Timeline<Register>),
     SingleLeader(Timeline<SingleLeader>),
+    MultiLeader(Timeline<MultiLeader>),
 }
 
 /// Runs `$body` with `$tl` bound to the engine's timeline, whatever its protocol.
@@ -26,32 +35,94 @@ macro_rules! with_timeline {
         match $engine {
             Engine::Register($tl) => $body,
             Engine::SingleLeader($tl) => $body,
+            Engine::MultiLeader($tl) => $body,
         }
     };
 }
 
+/// A timeline of `protocol` with the scenario's script compiled in.
+fn timeline<P: Family>(protocol: P, s: &Scenario, names: &mut Names) -> Result<Timeline<P>, SessionError> {
+    let mut script = Vec::new();
+    for (i, entry) in s.script.iter().enumerate() {
+        let actions = compile::actions(&entry.action, names, P::commands)
+            .map_err(|e| ScenarioError::invalid(format!("script[{i}].action"), e.to_string()))?;
+        script.extend(actions.into_iter().map(|action| Intervention { at_us: entry.at_us, action }));
+    }
+    Ok(Timeline::new(protocol, compile::sim_config(s)?, script)?)
+}
+
 /// Applies one script action's kernel actions; nothing is applied if the first is refused.
-fn intervene<P: Protocol>(
-    tl: &mut Timeline<P>,
-    action: &ScriptAction,
-    names: &mut Names,
-    command: impl Fn(&ScriptAction, &Names) -> Result<Vec<(NodeId, sim::engine::Cmd<P>)>, ScenarioError>,
-) -> Result<(), SessionError> {
+fn intervene<P: Family>(tl: &mut Timeline<P>, action: &ScriptAction, names: &mut Names) -> Result<(), SessionError> {
     let sim = tl.sim();
-    let mut actions = compile::actions(action, names, command)?;
-    // Settings go to every node that can take them now; a crashed node keeps its own.
+    let mut actions = compile::actions(action, names, P::commands)?;
     actions.retain(|a| match a {
-        sim::Action::Command { node, .. }
-            if action.is_single_leader_only() && !matches!(action, ScriptAction::Promote(_)) =>
-        {
-            sim.node_status(*node) != NodeStatus::Crashed
-        }
+        sim::Action::Command { node, .. } => takes_command(sim, *node, action),
         _ => true,
     });
     for a in actions {
         tl.intervene(a)?;
     }
     Ok(())
+}
+
+impl Engine {
+    /// The engine of a validated scenario: the one place that knows which
+    /// protocol each scenario section builds.
+    pub fn build(scenario: &Scenario, names: &mut Names) -> Result<Engine, SessionError> {
+        let ids = Names::of(scenario);
+        Ok(match &scenario.protocol {
+            ProtocolSpec::Register => Engine::Register(timeline(Register::default(), scenario, names)?),
+            ProtocolSpec::SingleLeader(spec) => {
+                Engine::SingleLeader(timeline(SingleLeader::new(spec.settings(&ids)?), scenario, names)?)
+            }
+            ProtocolSpec::MultiLeader(spec) => {
+                Engine::MultiLeader(timeline(MultiLeader::new(spec.settings(scenario, &ids)?), scenario, names)?)
+            }
+        })
+    }
+
+    /// True if two leaders at once is split brain in this family.
+    pub fn one_leader(&self) -> bool {
+        fn of<P: Family>(_: &Timeline<P>) -> bool {
+            P::ONE_LEADER
+        }
+        with_timeline!(self, tl => of(tl))
+    }
+
+    /// The neutral view of node `id`, if it exists and is not crashed.
+    pub fn node(&self, id: NodeId) -> Option<&dyn ReplicaView> {
+        with_timeline!(self, tl => tl.sim().node(id).map(|n| n as &dyn ReplicaView))
+    }
+
+    /// The settings in force, as the settings panel shows them.
+    pub fn settings_view(&self, names: &Names) -> SettingsView {
+        with_timeline!(self, tl => Family::settings_view(tl.sim(), names))
+    }
+
+    /// Leadership and lag now: up nodes that lead, and the lag of the nodes
+    /// fed by the leader with the highest epoch (by every leader, in
+    /// families without epochs).
+    pub fn sample(&self) -> Sample {
+        let up = |id: NodeId| self.status(id) != NodeStatus::Crashed;
+        let leaders: Vec<NodeId> = self
+            .nodes()
+            .into_iter()
+            .filter(|&id| up(id))
+            .filter(|&id| self.node(id).is_some_and(|n| n.role() == Role::Leader))
+            .collect();
+        let newest = leaders.iter().copied().max_by_key(|&id| self.node(id).and_then(|n| n.epoch()));
+        let feeding: Vec<NodeId> = match newest.and_then(|id| self.node(id)?.epoch()) {
+            Some(_) => newest.into_iter().collect(),
+            None => leaders.clone(),
+        };
+        let lag = feeding
+            .iter()
+            .filter_map(|&id| Some((self.node(id)?, self.local_time_us(id)?)))
+            .flat_map(|(n, local_us)| n.peer_lags(local_us))
+            .map(|l| LagSample { node: l.node, lag_entries: l.lag_entries, lag_us: l.lag_us })
+            .collect();
+        Sample { at_us: self.now_us(), leaders, lag }
+    }
 }
 
 impl Engine {
@@ -72,12 +143,17 @@ impl Engine {
     }
 
     pub fn intervene(&mut self, action: &ScriptAction, names: &mut Names) -> Result<(), SessionError> {
-        match self {
-            Engine::Register(tl) => intervene(tl, action, names, |a, _| {
-                Err(ScenarioError::invalid("action", format!("\"{}\" needs the single_leader protocol", a.describe())))
-            }),
-            Engine::SingleLeader(tl) => intervene(tl, action, names, protocol::single_leader_commands),
-        }
+        with_timeline!(self, tl => intervene(tl, action, names))
+    }
+
+    /// The kernel's message rate limit.
+    pub fn messages_per_s_max(&self) -> u64 {
+        with_timeline!(self, tl => tl.sim().config().limits.messages_per_s_max)
+    }
+
+    /// The kernel's message counters (restored exactly by a seek).
+    pub fn message_stats(&self) -> sim::MessageStats {
+        with_timeline!(self, tl => tl.sim().message_stats())
     }
 
     pub fn trace_hash(&self) -> u64 {
@@ -94,6 +170,16 @@ impl Engine {
         with_timeline!(self, tl => tl.sim().trace().from_seq(seq).for_each(|r| f(r.at_us, &r.event)))
     }
 
+    /// Calls `f` for every kept trace record with `from_us <= at_us < to_us`, oldest first.
+    pub fn for_each_record_between(&self, from_us: Micros, to_us: Micros, mut f: impl FnMut(Micros, &TraceEvent)) {
+        with_timeline!(self, tl => tl
+            .sim()
+            .trace()
+            .since(from_us)
+            .take_while(|r| r.at_us < to_us)
+            .for_each(|r| f(r.at_us, &r.event)))
+    }
+
     pub fn events_processed(&self) -> u64 {
         with_timeline!(self, tl => tl.sim().events_processed())
     }
@@ -108,56 +194,6 @@ impl Engine {
 
     pub fn status(&self, node: NodeId) -> NodeStatus {
         with_timeline!(self, tl => tl.sim().node_status(node))
-    }
-
-    /// The single-leader simulation, if that is the protocol.
-    pub fn single_leader(&self) -> Option<&Sim<SingleLeader>> {
-        match self {
-            Engine::SingleLeader(tl) => Some(tl.sim()),
-            Engine::Register(_) => None,
-        }
-    }
-
-    /// The register simulation, if that is the protocol.
-    pub fn register(&self) -> Option<&Sim<Register>> {
-        match self {
-            Engine::Register(tl) => Some(tl.sim()),
-            Engine::SingleLeader(_) => None,
-        }
-    }
-
-    /// What a node applied to each key (its version data), if it is running.
-    pub fn versions(&self, node: NodeId) -> Option<sim::versions::NodeVersions> {
-        match self {
-            Engine::Register(tl) => tl.sim().node(node).map(|n| n.versions()),
-            Engine::SingleLeader(tl) => tl.sim().node(node).map(|n| n.versions()),
-        }
-    }
-
-    /// Leadership and lag now.
-    pub fn sample(&self) -> Sample {
-        let Some(sim) = self.single_leader() else { return Sample::default() };
-        let up = |id: &NodeId| sim.node_status(*id) != NodeStatus::Crashed;
-        let leaders: Vec<NodeId> = sim
-            .nodes()
-            .iter()
-            .filter(|id| up(id))
-            .filter(|&&id| sim.node(id).is_some_and(|n| n.role() == Role::Leader))
-            .copied()
-            .collect();
-        let newest = leaders.iter().copied().max_by_key(|&id| sim.node(id).map_or(0, |n| n.epoch()));
-        let lag = newest
-            .and_then(|id| Some((sim.node(id)?, sim.local_time_us(id)?)))
-            .map(|(n, local_us)| {
-                n.follower_lags_at(local_us)
-                    .into_iter()
-                    // A follower the leader has not heard from yet has no lag sample.
-                    .filter(|f| f.lag_known)
-                    .map(|f| LagSample { node: f.node, lag_entries: f.lag_entries, lag_us: f.lag_us })
-                    .collect()
-            })
-            .unwrap_or_default();
-        Sample { at_us: sim.now_us(), leaders, lag }
     }
 }
 

@@ -143,7 +143,7 @@ impl Judge {
             .nodes()
             .into_iter()
             .filter(|&n| engine.status(n) == NodeStatus::Up)
-            .filter_map(|n| Some((n, engine.versions(n)?)))
+            .filter_map(|n| Some((n, engine.node(n)?.versions())))
             .collect();
         ReplicaVersions { at_us, nodes }
     }

@@ -7,9 +7,14 @@
 //! be computed and tested natively.
 
 pub mod compile;
+pub mod conflicts;
+pub mod diagram;
 mod engine;
+pub mod family;
 pub mod guarantees;
 pub mod judge;
+pub mod multi_leader;
+pub mod narration;
 pub mod panels;
 pub mod presets;
 pub mod protocol;
@@ -24,7 +29,8 @@ mod validate;
 pub mod view;
 
 pub use check::{Anomaly, AnomalyKind};
-pub use protocol::{ProtocolSpec, SingleLeaderSpec};
+pub use protocol::{MultiLeaderSpec, ProtocolSpec, SingleLeaderSpec, TopologySpec};
+pub use replication::multi_leader::Strategy;
 pub use replication::single_leader::FollowerMode;
 pub use report::Report;
 pub use scenario::{ClientSpec, LinkSpec, NetworkSpec, NodeSpec, PairSpec, Scenario, ScenarioError, WorkloadSpec};

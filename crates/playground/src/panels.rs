@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use check::{Anomaly, AnomalyKind};
 use serde::{Deserialize, Serialize};
-use sim::{Micros, MsgKind, NodeStatus, OpKind, Outcome};
+use sim::{Micros, MsgKind, NodeStatus, Outcome};
 
 use crate::session::Session;
 
@@ -172,11 +172,7 @@ pub fn recent_ops(session: &Session, anomalies: &[Anomaly]) -> Vec<OpView> {
         .rev()
         .take(RECENT_OPS_SHOWN_MAX)
         .map(|r| {
-            let what = match &r.kind {
-                OpKind::Read { key } => format!("read {key}"),
-                OpKind::Write { key, value } => format!("write {key} = {value}"),
-                OpKind::Incr { key, by } => format!("add {by} to {key}"),
-            };
+            let what = r.kind.describe();
             let (text, verdict) = match &r.outcome {
                 None => (format!("{what} …"), Verdict::Pending),
                 Some(Outcome::Ok { values }) if r.kind.is_read() => {
@@ -200,24 +196,18 @@ pub fn recent_ops(session: &Session, anomalies: &[Anomaly]) -> Vec<OpView> {
         .collect()
 }
 
-/// One log entry as a panel lists it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EntryRow {
-    pub index: u64,
-    pub epoch: u64,
-    pub key: String,
-    pub value: String,
-    pub committed: bool,
-    pub applied: bool,
-}
+/// One log entry or version as a panel lists it.
+pub type EntryRow = replication::view::StoreRow;
 
-/// One node's log and state.
+/// One node's log or version store, and its state.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NodeDetail {
     pub id: String,
     pub status: String,
     pub role: String,
+    /// 0 in families without epochs.
     pub epoch: u64,
+    pub has_epoch: bool,
     pub leader: Option<String>,
     pub last_index: u64,
     pub commit_index: u64,
@@ -225,10 +215,12 @@ pub struct NodeDetail {
     /// Entries older than the shown ones (or folded into a snapshot).
     pub hidden_entries: u64,
     pub entries: Vec<EntryRow>,
-    /// The first `KV_SHOWN_MAX` keys of the applied state, in key order.
-    pub kv: Vec<(String, String)>,
-    /// How many keys the applied state holds.
+    /// Each key's value, or its siblings: the first `KV_SHOWN_MAX` keys in key order.
+    pub kv: Vec<(String, Vec<String>)>,
+    /// How many keys the state holds.
     pub kv_total: usize,
+    pub pending: u64,
+    pub conflicts_resolved: u64,
     pub local_clock_skew_ms: i64,
 }
 
@@ -249,6 +241,7 @@ pub fn node_detail(session: &Session, id: &str) -> Option<NodeDetail> {
         status: status_word.to_string(),
         role: "offline".to_string(),
         epoch: 0,
+        has_epoch: false,
         leader: None,
         last_index: 0,
         commit_index: 0,
@@ -257,36 +250,20 @@ pub fn node_detail(session: &Session, id: &str) -> Option<NodeDetail> {
         entries: Vec::new(),
         kv: Vec::new(),
         kv_total: 0,
+        pending: 0,
+        conflicts_resolved: 0,
         local_clock_skew_ms: skew,
     };
-    if let Some(n) = engine.single_leader().and_then(|s| s.node(node)) {
-        // Accessors, not `view()`: this runs every frame while a node is
-        // selected, and a view copies the node's whole log and state.
-        let log = n.log();
+    if let Some(n) = engine.node(node) {
         d.role = format!("{:?}", n.role()).to_lowercase();
-        (d.epoch, d.last_index, d.commit_index, d.applied_index) =
-            (n.epoch(), log.last_index(), n.commit_index(), n.applied_index());
+        (d.epoch, d.has_epoch) = (n.epoch().unwrap_or(0), n.epoch().is_some());
+        (d.last_index, d.commit_index, d.applied_index) = n.store().positions();
         d.leader = n.leader().map(|l| session.names().node_name(l).to_string());
-        let entries = log.entries();
-        let skip = entries.len().saturating_sub(LOG_ENTRIES_SHOWN_MAX);
-        d.hidden_entries = log.base_index() + skip as u64;
-        d.entries = entries[skip..]
-            .iter()
-            .map(|e| EntryRow {
-                committed: e.index <= d.commit_index,
-                applied: e.index <= d.applied_index,
-                index: e.index,
-                epoch: e.epoch,
-                key: e.key.clone(),
-                value: e.value.clone(),
-            })
-            .collect();
-        d.kv_total = log.kv().len();
-        d.kv = log.kv().iter().take(KV_SHOWN_MAX).map(|(k, v)| (k.clone(), v.value.clone())).collect();
-    } else if let Some(n) = engine.register().and_then(|s| s.node(node)) {
-        d.role = "replica".to_string();
-        d.kv_total = n.map.len();
-        d.kv = n.map.iter().take(KV_SHOWN_MAX).map(|(k, v)| (k.clone(), v.clone())).collect();
+        (d.hidden_entries, d.entries) = n.store_rows(LOG_ENTRIES_SHOWN_MAX);
+        let kv = n.kv_siblings();
+        d.kv_total = kv.len();
+        d.kv = kv.into_iter().take(KV_SHOWN_MAX).collect();
+        (d.pending, d.conflicts_resolved) = (n.pending(), n.conflicts_resolved());
     }
     Some(d)
 }
@@ -384,9 +361,33 @@ pub fn markers(session: &Session, anomalies: &[Anomaly]) -> Vec<Marker> {
 /// At most this many markers are drawn on the timeline.
 pub const MARKERS_MAX: usize = 200;
 
-/// The single-leader settings in force, as the settings panel shows them.
+/// The settings in force, as the settings panel shows them: one variant
+/// per family with settings of its own.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct SettingsView {
+pub enum SettingsView {
+    /// A family without settings the page can change.
+    None,
+    SingleLeader(SingleLeaderSettingsView),
+    MultiLeader(MultiLeaderSettingsView),
+}
+
+/// The multi-leader settings in force.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MultiLeaderSettingsView {
+    /// (region, leader, followers), in ring order.
+    pub regions: Vec<(String, String, Vec<String>)>,
+    /// "all-to-all", "ring" or "star around n1".
+    pub topology: String,
+    pub strategy: replication::multi_leader::Strategy,
+    pub loop_prevention: bool,
+    pub use_key_homes: bool,
+    /// (key, home region).
+    pub key_homes: Vec<(String, String)>,
+}
+
+/// The single-leader settings in force.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SingleLeaderSettingsView {
     /// Each node's mode as a follower: "async", "sync" or "semi-sync".
     pub modes: Vec<(String, &'static str)>,
     pub failover: bool,
@@ -394,23 +395,9 @@ pub struct SettingsView {
     pub fencing: bool,
 }
 
-/// The settings of the node that matters now: the leader with the highest
-/// epoch, or else the first node that is up. `None` for other protocols.
-pub fn settings_view(session: &Session) -> Option<SettingsView> {
-    let sim = session.engine().single_leader()?;
-    let up: Vec<_> = sim.nodes().iter().filter_map(|&id| sim.node(id)).collect();
-    let node = up.iter().filter(|n| n.role() == sim::Role::Leader).max_by_key(|n| n.epoch()).or(up.first())?;
-    let s = node.settings();
-    Some(SettingsView {
-        modes: sim
-            .nodes()
-            .iter()
-            .map(|&id| (session.names().node_name(id).to_string(), s.mode_of(id).as_str()))
-            .collect(),
-        failover: s.failover,
-        failover_timeout_ms: s.failover_timeout_us / 1_000,
-        fencing: s.fencing,
-    })
+/// The settings in force now, whatever the family.
+pub fn settings_view(session: &Session) -> SettingsView {
+    session.engine().settings_view(session.names())
 }
 
 /// The network as the settings panel shows it: the first link's latency and loss.

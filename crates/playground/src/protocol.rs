@@ -12,6 +12,8 @@ use serde::{Deserialize, Serialize};
 use sim::NodeId;
 
 use crate::compile::Names;
+use crate::family::needs_protocol;
+pub use crate::multi_leader::{MultiLeaderSpec, TopologySpec};
 use crate::scenario::{Scenario, ScenarioError};
 use crate::script::ScriptAction;
 
@@ -24,6 +26,26 @@ pub enum ProtocolSpec {
     Register,
     /// One leader orders all writes; followers apply its log (claims C1–C12).
     SingleLeader(SingleLeaderSpec),
+    /// A leader per region, replicating to each other (claims C13–C18).
+    MultiLeader(MultiLeaderSpec),
+}
+
+impl ProtocolSpec {
+    /// The section's name, as [`ScriptAction::family`] names protocols.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ProtocolSpec::Register => "register",
+            ProtocolSpec::SingleLeader(_) => "single_leader",
+            ProtocolSpec::MultiLeader(_) => "multi_leader",
+        }
+    }
+
+    /// Kernel limits the section sets (the message rate a storm stops at).
+    pub fn limits(&self, limits: &mut sim::Limits) {
+        if let ProtocolSpec::MultiLeader(spec) = self {
+            limits.messages_per_s_max = spec.messages_per_s_max;
+        }
+    }
 }
 
 impl Default for ProtocolSpec {
@@ -105,6 +127,9 @@ impl SingleLeaderSpec {
 /// Checks the protocol settings and protocol-specific script actions.
 pub fn validate(s: &Scenario) -> Result<(), ScenarioError> {
     let names = Names::of(s);
+    if let ProtocolSpec::MultiLeader(spec) = &s.protocol {
+        crate::multi_leader::validate(s, spec)?;
+    }
     if let ProtocolSpec::SingleLeader(spec) = &s.protocol {
         if let Some(id) = &spec.leader {
             names.node(id).map_err(|e| {
@@ -127,11 +152,8 @@ pub fn validate(s: &Scenario) -> Result<(), ScenarioError> {
         }
     }
     for (i, entry) in s.script.iter().enumerate() {
-        if entry.action.is_single_leader_only() && !matches!(s.protocol, ProtocolSpec::SingleLeader(_)) {
-            return Err(ScenarioError::invalid(
-                format!("script[{i}].action"),
-                format!("\"{}\" needs the single_leader protocol", entry.action.describe()),
-            ));
+        if entry.action.family().is_some_and(|f| f != s.protocol.name()) {
+            return Err(ScenarioError::invalid(format!("script[{i}].action"), needs_protocol(&entry.action)));
         }
     }
     Ok(())
@@ -158,8 +180,6 @@ pub fn single_leader_commands(
         }
         ScriptAction::SetFencing { on } => all(SingleLeaderCommand::SetFencing { on: *on }),
         ScriptAction::SetApplyDelay { delay_us } => all(SingleLeaderCommand::SetApplyDelay { delay_us: *delay_us }),
-        other => {
-            Err(ScenarioError::invalid("script", format!("\"{}\" is not a single-leader command", other.describe())))
-        }
+        other => Err(ScenarioError::invalid("action", needs_protocol(other))),
     }
 }

@@ -33,7 +33,37 @@ pub struct NodeReport {
     pub last_index: u64,
     pub applied_index: u64,
     pub keys: usize,
+    /// Each key's value, or its siblings.
+    pub kv: BTreeMap<String, Vec<String>>,
+    pub conflicts_resolved: u64,
+    /// The node's clock minus true time.
+    pub clock_skew_ms: i64,
 }
+
+/// A client's acknowledged updates and how long they took.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WriteLatency {
+    pub client: String,
+    pub writes_ok: u64,
+    /// From invocation to the client learning the outcome (client round trip included).
+    pub mean_us: u64,
+    pub max_us: u64,
+}
+
+/// A resolved conflict as the report lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConflictReport {
+    pub at_us: Micros,
+    pub node: String,
+    pub key: String,
+    pub strategy: String,
+    pub kept: Vec<String>,
+    pub dropped: Vec<String>,
+    pub verdict: String,
+}
+
+/// At most this many conflicts are listed in a report (all are counted).
+pub const CONFLICTS_REPORTED_MAX: usize = 50;
 
 /// One follower's lag over the run, from samples.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,12 +101,19 @@ pub struct Report {
     pub lag: Vec<LagReport>,
     /// Every time a node became leader (the first election included).
     pub leader_changes: Vec<Failover>,
-    pub leaderless_ms: u64,
-    pub multi_leader_ms: u64,
+    /// Time (by samples) during which no up node was leader.
+    pub no_leader_ms: u64,
+    /// Time (by samples) during which two or more up nodes were leader.
+    pub two_leaders_ms: u64,
     pub anomalies: Vec<Anomaly>,
     /// Anomalies per kind name, e.g. `"lost acknowledged write": 3`.
     pub anomaly_counts: BTreeMap<String, usize>,
     pub lost_writes: usize,
+    pub write_latency: Vec<WriteLatency>,
+    pub conflicts_total: u64,
+    pub conflicts: Vec<ConflictReport>,
+    /// Messages sent, the busiest second, and drops at the kernel's message rate limit.
+    pub messages: sim::MessageStats,
     /// Acknowledged writes older than every replica's retained history.
     pub writes_not_judged: usize,
     /// Eventual consistency: when the replicas were judged to agree, or why not.
@@ -118,8 +155,14 @@ pub fn op_counts(history: &sim::History) -> OpCounts {
 /// the incremental checkers have judged (see [`crate::judge`]), plus split
 /// brain from the role events so far.
 pub fn anomalies(session: &Session) -> Vec<Anomaly> {
+    let engine = session.engine();
+    let names = session.names().for_checks();
     let mut out = session.judge().anomalies();
-    out.extend(split_brain(session.engine().history(), session.roles(), &session.names().for_checks()));
+    // Several leaders at once is the design of some families, not split brain.
+    if engine.one_leader() {
+        out.extend(split_brain(engine.history(), session.roles(), &names));
+    }
+    out.extend(check::check_application(engine.history(), &session.messages(), &names));
     check::sort(&mut out);
     out
 }
@@ -156,10 +199,13 @@ impl Report {
                 id: names.node_name(n.id).to_string(),
                 status: status_word(n.status).to_string(),
                 role: n.role.map_or("-".to_string(), |r| format!("{r:?}").to_lowercase()),
-                epoch: n.epoch,
+                epoch: n.epoch.unwrap_or(0),
                 last_index: n.last_index,
                 applied_index: n.applied_index,
                 keys: n.kv.len(),
+                kv: n.kv,
+                conflicts_resolved: n.conflicts_resolved,
+                clock_skew_ms: n.clock_skew_ms,
             })
             .collect();
         let anomalies = anomalies(session);
@@ -177,16 +223,50 @@ impl Report {
             nodes,
             lag: lag_reports(session),
             leader_changes: leader_changes(session),
-            leaderless_ms: session.samples().leaderless_us() / 1_000,
-            multi_leader_ms: session.samples().multi_leader_us() / 1_000,
+            no_leader_ms: session.samples().no_leader_us() / 1_000,
+            two_leaders_ms: session.samples().two_leaders_us() / 1_000,
             anomalies,
             anomaly_counts,
             lost_writes,
             writes_not_judged: session.judge().writes_not_judged(),
             convergence: convergence_line(session),
+            write_latency: write_latency(session),
+            conflicts_total: session.conflicts_total(),
+            conflicts: session
+                .conflicts()
+                .iter()
+                .take(CONFLICTS_REPORTED_MAX)
+                .map(|c| ConflictReport {
+                    at_us: c.at_us,
+                    node: names.node_name(c.node).to_string(),
+                    key: c.conflict.key.clone(),
+                    strategy: c.conflict.strategy.clone(),
+                    kept: c.conflict.kept.clone(),
+                    dropped: c.conflict.dropped.clone(),
+                    verdict: c.conflict.verdict.clone(),
+                })
+                .collect(),
+            messages: session.messages(),
             warnings: session.warnings().to_vec(),
         }
     }
+}
+
+fn write_latency(session: &Session) -> Vec<WriteLatency> {
+    let mut per: BTreeMap<sim::ClientId, (u64, u64, u64)> = BTreeMap::new();
+    for r in session.engine().history().ops.iter().filter(|r| r.kind.is_update() && r.is_ok()) {
+        let took = r.complete_us.unwrap_or(r.invoke_us) - r.invoke_us;
+        let e = per.entry(r.client).or_default();
+        (e.0, e.1, e.2) = (e.0 + 1, e.1 + took, e.2.max(took));
+    }
+    per.into_iter()
+        .map(|(client, (n, sum, max))| WriteLatency {
+            client: session.names().client_name(client).to_string(),
+            writes_ok: n,
+            mean_us: sum / n.max(1),
+            max_us: max,
+        })
+        .collect()
 }
 
 fn lag_reports(session: &Session) -> Vec<LagReport> {
@@ -218,6 +298,28 @@ fn leader_changes(session: &Session) -> Vec<Failover> {
         .iter()
         .filter(|r| r.role == sim::Role::Leader)
         .map(|r| Failover { at_us: r.at_us, node: session.names().node_name(r.node).to_string(), epoch: r.epoch })
+        .collect()
+}
+
+/// Every operation in one line, in invocation order:
+/// `"c1: write x = a → ok"`, `"c2: sell one stock if in stock → fail: out of stock: stock is 0"`.
+pub fn history_outcomes(session: &Session) -> Vec<String> {
+    let names = session.names();
+    session
+        .engine()
+        .history()
+        .ops
+        .iter()
+        .map(|r| {
+            let outcome = match &r.outcome {
+                None => "pending".to_string(),
+                Some(Outcome::Ok { values }) if r.kind.is_read() => format!("ok {values:?}"),
+                Some(Outcome::Ok { .. }) => "ok".to_string(),
+                Some(Outcome::Fail { reason }) => format!("fail: {reason}"),
+                Some(Outcome::Info { reason }) => format!("info: {reason}"),
+            };
+            format!("{}: {} → {outcome}", names.client_name(r.client), r.kind.describe())
+        })
         .collect()
 }
 

@@ -1,6 +1,6 @@
 //! Periodic samples of leadership and lag, taken at fixed virtual times so
 //! they are the same on every replay. They feed the page's lag charts and the
-//! report's lag and leaderless-time figures.
+//! report's lag, no-leader and two-leader time figures.
 
 use serde::{Deserialize, Serialize};
 use sim::{Micros, NodeId};
@@ -87,12 +87,12 @@ impl Samples {
     }
 
     /// Total virtual time, by samples, during which no up node was leader.
-    pub fn leaderless_us(&self) -> Micros {
+    pub fn no_leader_us(&self) -> Micros {
         self.series.windows(2).filter(|w| w[0].leaders.is_empty()).map(|w| w[1].at_us - w[0].at_us).sum()
     }
 
     /// Total virtual time, by samples, during which two or more nodes were leader.
-    pub fn multi_leader_us(&self) -> Micros {
+    pub fn two_leaders_us(&self) -> Micros {
         self.series.windows(2).filter(|w| w[0].leaders.len() > 1).map(|w| w[1].at_us - w[0].at_us).sum()
     }
 }

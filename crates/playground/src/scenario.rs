@@ -200,6 +200,14 @@ pub struct WorkloadSpec {
     pub start_ms: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stop_ms: Option<u64>,
+    /// What the non-read operations are: `write` (unique values, the
+    /// default), `incr`, `set_add` (unique elements) or `decr_if_positive`.
+    #[serde(default, skip_serializing_if = "is_default_update")]
+    pub updates: sim::UpdateKind,
+}
+
+fn is_default_update(u: &sim::UpdateKind) -> bool {
+    *u == sim::UpdateKind::Write
 }
 
 /// Why a scenario was rejected; the message starts with the path of the bad field.

@@ -73,6 +73,23 @@ pub enum ScriptAction {
         key: String,
         by: i64,
     },
+    /// Add an element to a set.
+    SetAdd {
+        client: String,
+        key: String,
+        elem: String,
+    },
+    /// Remove an element from a set.
+    SetRemove {
+        client: String,
+        key: String,
+        elem: String,
+    },
+    /// "Sell one if stock > 0": fails with "out of stock" at 0.
+    DecrIfPositive {
+        client: String,
+        key: String,
+    },
     SetWorkload {
         client: String,
         workload: Option<WorkloadSpec>,
@@ -111,6 +128,20 @@ pub enum ScriptAction {
     SetApplyDelay {
         delay_us: u64,
     },
+    /// Multi leader: connect leaders all-to-all, in a ring or as a star.
+    SetTopology(crate::multi_leader::TopologySpec),
+    /// Multi leader: resolve conflicts with another strategy from now on.
+    SetStrategy {
+        strategy: replication::multi_leader::Strategy,
+    },
+    /// Multi leader: tag updates with the leaders they passed, or not.
+    SetLoopPrevention {
+        on: bool,
+    },
+    /// Multi leader: route writes to each key's home region, or not.
+    SetKeyHomes {
+        on: bool,
+    },
 }
 
 impl ScriptAction {
@@ -137,6 +168,9 @@ impl ScriptAction {
             ScriptAction::Write { client, key, value } => format!("{client} writes {key} = {value}"),
             ScriptAction::Read { client, key } => format!("{client} reads {key}"),
             ScriptAction::Incr { client, key, by } => format!("{client} adds {by} to {key}"),
+            ScriptAction::SetAdd { client, key, elem } => format!("{client} adds {elem} to set {key}"),
+            ScriptAction::SetRemove { client, key, elem } => format!("{client} removes {elem} from set {key}"),
+            ScriptAction::DecrIfPositive { client, key } => format!("{client} sells one {key} if in stock"),
             ScriptAction::SetWorkload { client, workload: Some(w) } => format!("{client} runs {} ops/s", w.rate_per_s),
             ScriptAction::SetWorkload { client, workload: None } => format!("{client} stops its workload"),
             ScriptAction::SetClientNode { client, node } => format!("{client} talks to {node}"),
@@ -149,22 +183,41 @@ impl ScriptAction {
             ScriptAction::SetFailoverTimeout { timeout_ms } => format!("failover timeout {timeout_ms} ms"),
             ScriptAction::SetFencing { on } => format!("fencing {}", on_off(*on)),
             ScriptAction::SetApplyDelay { delay_us } => format!("followers take {delay_us} µs per entry"),
+            ScriptAction::SetTopology(t) => match t {
+                crate::multi_leader::TopologySpec::AllToAll => "leaders connect all-to-all".to_string(),
+                crate::multi_leader::TopologySpec::Ring => "leaders connect in a ring".to_string(),
+                crate::multi_leader::TopologySpec::Star { hub } => format!("leaders connect through hub {hub}"),
+            },
+            ScriptAction::SetStrategy { strategy } => format!("conflicts resolved by {}", strategy.as_str()),
+            ScriptAction::SetLoopPrevention { on } => format!("loop prevention {}", on_off(*on)),
+            ScriptAction::SetKeyHomes { on } => format!("key homes (conflict avoidance) {}", on_off(*on)),
         }
     }
 
-    /// True for actions only the single-leader protocol understands.
-    pub fn is_single_leader_only(&self) -> bool {
-        matches!(
-            self,
+    /// The protocol (its scenario section name) an action belongs to, or
+    /// `None` for actions every protocol understands.
+    pub fn family(&self) -> Option<&'static str> {
+        match self {
             ScriptAction::Promote(_)
-                | ScriptAction::SetFollowerMode { .. }
-                | ScriptAction::SetDefaultMode { .. }
-                | ScriptAction::SetSemiSyncK { .. }
-                | ScriptAction::SetFailover { .. }
-                | ScriptAction::SetFailoverTimeout { .. }
-                | ScriptAction::SetFencing { .. }
-                | ScriptAction::SetApplyDelay { .. }
-        )
+            | ScriptAction::SetFollowerMode { .. }
+            | ScriptAction::SetDefaultMode { .. }
+            | ScriptAction::SetSemiSyncK { .. }
+            | ScriptAction::SetFailover { .. }
+            | ScriptAction::SetFailoverTimeout { .. }
+            | ScriptAction::SetFencing { .. }
+            | ScriptAction::SetApplyDelay { .. } => Some("single_leader"),
+            ScriptAction::SetTopology(_)
+            | ScriptAction::SetStrategy { .. }
+            | ScriptAction::SetLoopPrevention { .. }
+            | ScriptAction::SetKeyHomes { .. } => Some("multi_leader"),
+            _ => None,
+        }
+    }
+
+    /// True for a protocol setting: every node that is up takes it, and a
+    /// crashed node keeps its own until it restarts.
+    pub fn is_setting(&self) -> bool {
+        self.family().is_some() && !matches!(self, ScriptAction::Promote(_))
     }
 
     /// True for faults the timeline marks (crashes, partitions, cuts, skews, pauses).

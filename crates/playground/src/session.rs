@@ -16,15 +16,13 @@
 //! ```
 
 use check::RoleEvent;
-use replication::single_leader::SingleLeader;
-use sim::testkit::Register;
-use sim::{Intervention, Micros, NodeEvent, SimError, Timeline, TraceEvent};
+use serde::{Deserialize, Serialize};
+use sim::{Micros, NodeEvent, NodeId, SimError, TraceEvent};
 use thiserror::Error;
 
-use crate::compile::{self, Names};
+use crate::compile::Names;
 use crate::engine::Engine;
 use crate::judge::Judge;
-use crate::protocol::{self, ProtocolSpec};
 use crate::samples::Samples;
 use crate::scenario::{Scenario, ScenarioError};
 use crate::script::{ScriptAction, ScriptEntry};
@@ -41,6 +39,17 @@ pub enum SessionError {
     Share(#[from] ShareError),
 }
 
+/// At most this many conflicts are kept per session (the count goes on).
+pub const CONFLICTS_KEPT_MAX: usize = 10_000;
+
+/// A conflict a node resolved, and when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConflictRecord {
+    pub at_us: Micros,
+    pub node: NodeId,
+    pub conflict: sim::Conflict,
+}
+
 /// One running scenario.
 #[derive(Clone, Debug)]
 pub struct Session {
@@ -49,27 +58,14 @@ pub struct Session {
     engine: Engine,
     samples: Samples,
     roles: Vec<RoleEvent>,
+    conflicts: Vec<ConflictRecord>,
+    conflicts_total: u64,
     /// Trace sequence number up to which role events were collected.
     roles_seen_seq: u64,
     /// Script items the kernel refused while replaying (e.g. restarting a node that is up).
     warnings: Vec<String>,
     /// The checkers, fed as the run goes.
     judge: Judge,
-}
-
-fn timeline<P: sim::Protocol>(
-    protocol: P,
-    s: &Scenario,
-    names: &mut Names,
-    command: impl Fn(&ScriptAction, &Names) -> Result<Vec<(sim::NodeId, sim::engine::Cmd<P>)>, ScenarioError>,
-) -> Result<Timeline<P>, SessionError> {
-    let mut script = Vec::new();
-    for (i, entry) in s.script.iter().enumerate() {
-        let actions = compile::actions(&entry.action, names, &command)
-            .map_err(|e| ScenarioError::invalid(format!("script[{i}].action"), e.to_string()))?;
-        script.extend(actions.into_iter().map(|action| Intervention { at_us: entry.at_us, action }));
-    }
-    Ok(Timeline::new(protocol, compile::sim_config(s)?, script)?)
 }
 
 /// A kernel message with its node and client indices (`n2`, `c1`) replaced
@@ -110,20 +106,7 @@ impl Session {
     pub fn new(scenario: Scenario) -> Result<Session, SessionError> {
         scenario.validate()?;
         let mut names = Names::of(&scenario);
-        let engine = match &scenario.protocol {
-            ProtocolSpec::Register => {
-                Engine::Register(timeline(Register::default(), &scenario, &mut names, |a, _| {
-                    Err(ScenarioError::invalid(
-                        "script",
-                        format!("\"{}\" needs the single_leader protocol", a.describe()),
-                    ))
-                })?)
-            }
-            ProtocolSpec::SingleLeader(spec) => {
-                let protocol = SingleLeader::new(spec.settings(&Names::of(&scenario))?);
-                Engine::SingleLeader(timeline(protocol, &scenario, &mut names, protocol::single_leader_commands)?)
-            }
-        };
+        let engine = Engine::build(&scenario, &mut names)?;
         let judge = Judge::new(names.for_checks());
         let samples = Samples::for_run(scenario.duration_ms * 1_000);
         let mut session = Session {
@@ -133,6 +116,8 @@ impl Session {
             engine,
             samples,
             roles: Vec::new(),
+            conflicts: Vec::new(),
+            conflicts_total: 0,
             roles_seen_seq: 0,
             warnings: Vec::new(),
         };
@@ -229,6 +214,9 @@ impl Session {
             self.engine.seek(t_us)?;
             self.samples.truncate_after(t_us);
             self.roles.retain(|r| r.at_us <= t_us);
+            self.conflicts.retain(|c| c.at_us <= t_us);
+            // Past the kept ones the count cannot be cut back exactly; it restarts from them.
+            self.conflicts_total = self.conflicts.len() as u64;
             self.roles_seen_seq = self.engine.trace_total();
             self.judge.rewind(t_us);
             self.after_advance();
@@ -291,6 +279,21 @@ impl Session {
         &self.roles
     }
 
+    /// Conflicts resolved so far (the first [`CONFLICTS_KEPT_MAX`]), in time order.
+    pub fn conflicts(&self) -> &[ConflictRecord] {
+        &self.conflicts
+    }
+
+    /// How many conflicts were resolved so far.
+    pub fn conflicts_total(&self) -> u64 {
+        self.conflicts_total
+    }
+
+    /// Messages sent, by kind, the busiest second and rate-limit drops so far.
+    pub fn messages(&self) -> sim::MessageStats {
+        self.engine.message_stats()
+    }
+
     /// Script items the kernel refused, in order.
     pub fn warnings(&self) -> &[String] {
         &self.warnings
@@ -299,11 +302,18 @@ impl Session {
     fn after_advance(&mut self) {
         let total = self.engine.trace_total();
         if total > self.roles_seen_seq {
-            let roles = &mut self.roles;
-            self.engine.for_each_record_from(self.roles_seen_seq, |at_us, event| {
-                if let TraceEvent::Node { node, event: NodeEvent::Role { role, epoch } } = event {
+            let (roles, conflicts, count) = (&mut self.roles, &mut self.conflicts, &mut self.conflicts_total);
+            self.engine.for_each_record_from(self.roles_seen_seq, |at_us, event| match event {
+                TraceEvent::Node { node, event: NodeEvent::Role { role, epoch } } => {
                     roles.push(RoleEvent { at_us, node: *node, role: *role, epoch: *epoch });
                 }
+                TraceEvent::Node { node, event: NodeEvent::Conflict(c) } => {
+                    *count += 1;
+                    if conflicts.len() < CONFLICTS_KEPT_MAX {
+                        conflicts.push(ConflictRecord { at_us, node: *node, conflict: (**c).clone() });
+                    }
+                }
+                _ => {}
             });
             self.roles_seen_seq = total;
         }

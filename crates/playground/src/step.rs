@@ -83,11 +83,7 @@ pub fn describe(event: &TraceEvent, names: &Names) -> String {
         TraceEvent::TimerFired { node, .. } => format!("{}'s timer fires", n(*node)),
         TraceEvent::TimerLost { node, .. } => format!("{} loses a timer (inbox full)", n(*node)),
         TraceEvent::Invoked { client, node, kind, .. } => {
-            let what = match kind {
-                sim::OpKind::Read { key } => format!("read {key}"),
-                sim::OpKind::Write { key, value } => format!("write {key} = {value}"),
-                sim::OpKind::Incr { key, by } => format!("add {by} to {key}"),
-            };
+            let what = kind.describe();
             format!("{} asks {} to {what}", c(*client), n(*node))
         }
         TraceEvent::Received { op, node } => format!("{} receives operation #{}", n(*node), op.0),
@@ -110,7 +106,7 @@ pub fn describe(event: &TraceEvent, names: &Names) -> String {
                 NodeEvent::Apply { index } => format!("{who} applies entry {index}"),
                 NodeEvent::Truncate { from_index } => format!("{who} drops its log from entry {from_index}"),
                 NodeEvent::Snapshot { up_to } => format!("{who} takes a snapshot up to entry {up_to}"),
-                NodeEvent::Conflict { key, .. } => format!("{who} resolves a conflict on {key}"),
+                NodeEvent::Conflict(c) => format!("{who} resolves a conflict on {} ({})", c.key, c.strategy),
                 NodeEvent::Note { text } => format!("{who}: {text}"),
             }
         }

@@ -174,7 +174,10 @@ fn action(s: &Scenario, a: &ScriptAction, path: &str, added: &mut Vec<String>) -
         }
         ScriptAction::Write { client: c, .. }
         | ScriptAction::Read { client: c, .. }
-        | ScriptAction::Incr { client: c, .. } => client(c, ".client"),
+        | ScriptAction::Incr { client: c, .. }
+        | ScriptAction::SetAdd { client: c, .. }
+        | ScriptAction::SetRemove { client: c, .. }
+        | ScriptAction::DecrIfPositive { client: c, .. } => client(c, ".client"),
         ScriptAction::SetWorkload { client: c, workload: w } => {
             client(c, ".client")?;
             w.as_ref().map_or(Ok(()), |w| workload(w, &format!("{path}.workload")))
@@ -190,6 +193,11 @@ fn action(s: &Scenario, a: &ScriptAction, path: &str, added: &mut Vec<String>) -
         | ScriptAction::SetFailover { .. }
         | ScriptAction::SetFailoverTimeout { .. }
         | ScriptAction::SetFencing { .. }
-        | ScriptAction::SetApplyDelay { .. } => Ok(()),
+        | ScriptAction::SetApplyDelay { .. }
+        | ScriptAction::SetStrategy { .. }
+        | ScriptAction::SetLoopPrevention { .. }
+        | ScriptAction::SetKeyHomes { .. } => Ok(()),
+        ScriptAction::SetTopology(crate::multi_leader::TopologySpec::Star { hub }) => node(hub, ".star.hub"),
+        ScriptAction::SetTopology(_) => Ok(()),
     }
 }

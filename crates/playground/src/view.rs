@@ -7,6 +7,8 @@
 
 use std::collections::BTreeMap;
 
+use replication::versions::KeyVersions;
+use replication::view::{SiblingMap, StoreSummary};
 use serde::{Deserialize, Serialize};
 use sim::{NodeId, NodeStatus};
 
@@ -48,6 +50,15 @@ pub struct NodeView {
     pub lag_entries: u64,
     /// A leader whose lease ran out (fencing on): it refuses writes.
     pub fenced: bool,
+    /// False in families without epochs (the canvas then shows none).
+    pub has_epoch: bool,
+    /// The node's region, "" when it has none.
+    pub region: String,
+    pub clock_skew_ms: i64,
+    /// Keys holding siblings now.
+    pub sibling_keys: u64,
+    /// Updates waiting to be acknowledged by peers (multi leader), or writes waiting.
+    pub pending: u64,
     pub x_px: i32,
     pub y_px: i32,
 }
@@ -55,6 +66,24 @@ pub struct NodeView {
 impl NodeView {
     /// The accessible name a screen reader announces, e.g. "Node n2, follower, lag 3 entries".
     pub fn accessible_name(&self) -> String {
+        let mut name = self.role_name();
+        if !self.region.is_empty() {
+            name.push_str(&format!(", region {}", self.region));
+        }
+        if self.clock_skew_ms != 0 {
+            name.push_str(&format!(", clock {:+} ms", self.clock_skew_ms));
+        }
+        if self.sibling_keys > 0 {
+            name.push_str(&format!(
+                ", {} {} with siblings",
+                self.sibling_keys,
+                plural(self.sibling_keys, "key", "keys")
+            ));
+        }
+        name
+    }
+
+    fn role_name(&self) -> String {
         match self.role {
             Role::Follower => format!(
                 "Node {}, follower, lag {} {}",
@@ -142,22 +171,34 @@ pub fn default_position(i: usize, n: usize) -> (i32, i32) {
     ((CENTRE.0 + radius * angle.sin()).round() as i32, (CENTRE.1 - radius * angle.cos()).round() as i32)
 }
 
-/// A node's state for panels and reports.
+/// A node's state for panels and reports: the neutral [`ReplicaView`] of
+/// its protocol plus what the kernel knows (status, clock skew).
+///
+/// [`ReplicaView`]: replication::view::ReplicaView
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NodeState {
     pub id: NodeId,
     pub status: NodeStatus,
     /// `None` while crashed.
     pub role: Option<sim::Role>,
-    pub epoch: u64,
+    /// `None` while crashed, or in a family without epochs.
+    pub epoch: Option<u64>,
     pub leader: Option<NodeId>,
+    /// The log or version store in figures; `None` while crashed.
+    pub store: Option<StoreSummary>,
     pub last_index: u64,
     pub commit_index: u64,
     pub applied_index: u64,
     pub lag_entries: u64,
+    /// Writes waiting for acks, hints, forwarding queues.
+    pub pending: u64,
+    pub conflicts_resolved: u64,
     /// A leader whose fencing lease ran out.
     pub fenced: bool,
-    pub kv: BTreeMap<String, String>,
+    /// The node's clock minus true time, in milliseconds.
+    pub clock_skew_ms: i64,
+    /// Each key's value, or its siblings.
+    pub kv: SiblingMap,
 }
 
 /// Every node's state now, with its key-value state (for reports and checks).
@@ -174,46 +215,61 @@ pub fn node_summaries(session: &Session) -> Vec<NodeState> {
 
 fn states(session: &Session, with_kv: bool) -> Vec<NodeState> {
     let engine = session.engine();
+    let now = session.now_us() as i64;
     engine
         .nodes()
         .into_iter()
         .filter(|&id| engine.status(id) != NodeStatus::Removed)
         .map(|id| {
-            let status = engine.status(id);
             let mut st = NodeState {
                 id,
-                status,
+                status: engine.status(id),
                 role: None,
-                epoch: 0,
+                epoch: None,
                 leader: None,
+                store: None,
                 last_index: 0,
                 commit_index: 0,
                 applied_index: 0,
                 lag_entries: 0,
+                pending: 0,
+                conflicts_resolved: 0,
                 fenced: false,
-                kv: BTreeMap::new(),
+                clock_skew_ms: engine.local_time_us(id).map_or(0, |t| (t - now) / 1_000),
+                kv: SiblingMap::new(),
             };
-            if let Some(n) = engine.single_leader().and_then(|s| s.node(id)) {
-                // Accessors, not `view()`: this runs every frame, and a view
-                // copies the node's whole log.
-                let leading = n.role() == sim::Role::Leader;
-                (st.role, st.epoch, st.leader) = (Some(n.role()), n.epoch(), n.leader());
-                (st.last_index, st.commit_index, st.applied_index) =
-                    (n.log().last_index(), n.commit_index(), n.applied_index());
-                st.lag_entries = if leading { 0 } else { n.lag_entries() };
-                st.fenced = leading && n.settings().fencing && !n.lease_valid();
+            if let Some(n) = engine.node(id) {
+                let store = n.store();
+                (st.last_index, st.commit_index, st.applied_index) = store.positions();
+                (st.role, st.epoch, st.leader, st.store) = (Some(n.role()), n.epoch(), n.leader(), Some(store));
+                (st.lag_entries, st.pending, st.conflicts_resolved) =
+                    (n.lag_entries(), n.pending(), n.conflicts_resolved());
+                st.fenced = n.fenced();
                 if with_kv {
-                    st.kv = n.kv();
-                }
-            } else if let Some(n) = engine.register().and_then(|s| s.node(id)) {
-                st.role = Some(sim::Role::Replica);
-                if with_kv {
-                    st.kv = n.map.clone();
+                    st.kv = n.kv_siblings();
                 }
             }
             st
         })
         .collect()
+}
+
+/// Every node's version data (see [`replication::versions`]), nodes that
+/// are up only: what the checkers judge kept and lost writes from.
+pub fn node_versions(session: &Session) -> BTreeMap<NodeId, BTreeMap<String, KeyVersions>> {
+    let engine = session.engine();
+    engine
+        .nodes()
+        .into_iter()
+        .filter(|&id| engine.status(id) == NodeStatus::Up)
+        .filter_map(|id| Some((id, engine.node(id)?.versions())))
+        .collect()
+}
+
+/// True if some node that is up keeps the write of `value` to `key`: it is
+/// an ancestor-or-self of that node's current value(s).
+pub fn write_kept(session: &Session, key: &str, value: &str) -> bool {
+    node_versions(session).values().any(|v| v.get(key).is_some_and(|k| k.keeps(value)))
 }
 
 impl ClusterView {
@@ -244,9 +300,14 @@ impl ClusterView {
                 NodeView {
                     id,
                     role,
-                    epoch: st.epoch,
+                    epoch: st.epoch.unwrap_or(0),
                     lag_entries: leader_lag.iter().find(|l| l.node == st.id).map_or(st.lag_entries, |l| l.lag_entries),
                     fenced: st.fenced,
+                    has_epoch: st.epoch.is_some(),
+                    region: spec.map(|s| s.region.clone()).unwrap_or_default(),
+                    clock_skew_ms: st.clock_skew_ms,
+                    sibling_keys: st.kv.values().filter(|v| v.len() > 1).count() as u64,
+                    pending: st.pending,
                     x_px: spec.and_then(|s| s.x).unwrap_or(cx),
                     y_px: spec.and_then(|s| s.y).unwrap_or(cy),
                 }

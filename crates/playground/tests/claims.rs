@@ -158,10 +158,10 @@ fn c06_failover_time_follows_the_timeout_and_a_too_short_one_fails_over_needless
     let seed = r.seed;
     let leaders: Vec<(String, u64)> = r.leader_changes.iter().map(|f| (f.node.clone(), f.at_us)).collect();
     assert_eq!(leaders, vec![("n1".to_string(), 0), ("n2".to_string(), 2_363_721)], "seed {seed}");
-    assert_eq!(r.leaderless_ms, 370, "seed {seed}: without a leader (by 10 ms samples), 300 ms timeout");
+    assert_eq!(r.no_leader_ms, 370, "seed {seed}: without a leader (by 10 ms samples), 300 ms timeout");
     assert_eq!(r.lost_writes, 0, "seed {seed}");
     let (_, r) = run(with_timeout(3_000));
-    assert_eq!(r.leaderless_ms, 3_130, "seed {seed}: without a leader (by 10 ms samples), 3 s timeout");
+    assert_eq!(r.no_leader_ms, 3_130, "seed {seed}: without a leader (by 10 ms samples), 3 s timeout");
     let mut s = Session::new(with_timeout(20)).unwrap();
     s.advance_to(2_000_000).unwrap();
     let r = s.report();
@@ -177,7 +177,7 @@ fn c06_failover_time_follows_the_timeout_and_a_too_short_one_fails_over_needless
 fn c07_without_fencing_a_cut_off_leader_causes_split_brain_and_fencing_stops_it() {
     let (_, r) = run(preset("c07-split-brain-fencing"));
     let seed = r.seed;
-    assert_eq!((count(&r, SPLIT_BRAIN), r.lost_writes, r.multi_leader_ms), (1, 40, 1_690), "seed {seed}: fencing off");
+    assert_eq!((count(&r, SPLIT_BRAIN), r.lost_writes, r.two_leaders_ms), (1, 40, 1_690), "seed {seed}: fencing off");
     let mut fenced = preset("c07-split-brain-fencing");
     spec(&mut fenced).fencing = true;
     let (_, r) = run(fenced);

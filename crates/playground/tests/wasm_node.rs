@@ -20,3 +20,14 @@ fn default_preset_trace_hash_matches_native() {
     s.advance_to(5_000_000).unwrap();
     assert_eq!(s.trace_hash(), 10_025_844_824_776_744_635);
 }
+
+/// The same constant as `C14_TRACE_HASH` in `tests/claims_multi_leader.rs`:
+/// the multi-leader C14 preset run to its end in WebAssembly gives the
+/// native trace hash.
+#[wasm_bindgen_test]
+fn multi_leader_preset_trace_hash_matches_native() {
+    let mut s = playground::Session::new(playground::presets::find("c14-same-key-two-leaders").unwrap()).unwrap();
+    s.run_to_end().unwrap();
+    assert_eq!(s.trace_hash(), 0xc62b_dca9_1909_5a23);
+    assert_eq!(s.conflicts_total(), 4);
+}

@@ -137,6 +137,11 @@ impl ReplicatedLog {
         self.entries[start..end].to_vec()
     }
 
+    /// The state folded into the snapshot: everything up to `base_index`.
+    pub fn base_kv(&self) -> &BTreeMap<String, Versioned> {
+        &self.base_kv
+    }
+
     /// The derived key-value state.
     pub fn kv(&self) -> &BTreeMap<String, Versioned> {
         &self.kv

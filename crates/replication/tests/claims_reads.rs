@@ -140,7 +140,14 @@ fn c11_lag_grows_with_slow_apply() {
 /// 1 ms); one client per follower reads from it just as fast. Counted over
 /// 1 s: (acknowledged writes, successful reads).
 fn throughput(nodes: usize) -> (usize, usize) {
-    let flood = |read_ppm| Workload { rate_per_s: 1_000, read_ppm, keys: vec!["x".into()], start_us: 0, stop_us: None };
+    let flood = |read_ppm| Workload {
+        rate_per_s: 1_000,
+        read_ppm,
+        keys: vec!["x".into()],
+        start_us: 0,
+        stop_us: None,
+        ..Workload::default()
+    };
     let mut clients: Vec<ClientConfig> =
         (0..4).map(|_| ClientConfig { workload: Some(flood(0)), ..client(0) }).collect();
     clients.extend((1..nodes as u32).map(|f| ClientConfig { workload: Some(flood(1_000_000)), ..client(f) }));

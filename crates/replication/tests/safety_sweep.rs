@@ -35,7 +35,14 @@ fn config(seed: u64) -> SimConfig {
         bandwidth_bytes_per_ms: None,
     };
     let keys = ["a", "b", "c", "d"].map(String::from).to_vec();
-    let workload = Workload { rate_per_s: 100, read_ppm: 200_000, keys, start_us: 0, stop_us: Some(FAULTS_END_US) };
+    let workload = Workload {
+        rate_per_s: 100,
+        read_ppm: 200_000,
+        keys,
+        start_us: 0,
+        stop_us: Some(FAULTS_END_US),
+        ..Workload::default()
+    };
     config.clients =
         (0..2).map(|t| ClientConfig { workload: Some(workload.clone()), ..client(t) }).collect::<Vec<ClientConfig>>();
     config

@@ -17,7 +17,7 @@ use std::collections::VecDeque;
 use serde::{Deserialize, Serialize};
 
 use crate::client::{OpKind, Outcome, Reply, Request};
-use crate::config::{ClientConfig, Workload};
+use crate::config::{ClientConfig, UpdateKind, Workload};
 use crate::engine::{NodeStatus, Sim};
 use crate::error::SimError;
 use crate::history::OpRecord;
@@ -226,6 +226,12 @@ fn next_op(client: &str, workload: &Workload, rng: &mut Rng, writes_issued: &mut
         OpKind::Read { key }
     } else {
         *writes_issued += 1;
-        OpKind::Write { key, value: format!("{client}:{writes_issued}") }
+        let unique = format!("{client}:{writes_issued}");
+        match workload.updates {
+            UpdateKind::Write => OpKind::Write { key, value: unique },
+            UpdateKind::Incr => OpKind::Incr { key, by: 1 },
+            UpdateKind::SetAdd => OpKind::SetAdd { key, elem: unique },
+            UpdateKind::DecrIfPositive => OpKind::DecrIfPositive { key },
+        }
     }
 }

@@ -241,11 +241,35 @@ pub struct Workload {
     pub start_us: Micros,
     /// No ticks at or after this time.
     pub stop_us: Option<Micros>,
+    /// What the non-read operations are.
+    pub updates: UpdateKind,
+}
+
+/// The update a workload issues when it does not read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UpdateKind {
+    /// A write of a unique value `"{client}:{seq}"`.
+    #[default]
+    Write,
+    /// Add 1 to a counter.
+    Incr,
+    /// Add a unique element `"{client}:{seq}"` to a set.
+    SetAdd,
+    /// Sell one if in stock.
+    DecrIfPositive,
 }
 
 impl Default for Workload {
     fn default() -> Self {
-        Workload { rate_per_s: 100, read_ppm: 500_000, keys: vec!["x".into()], start_us: 0, stop_us: None }
+        Workload {
+            rate_per_s: 100,
+            read_ppm: 500_000,
+            keys: vec!["x".into()],
+            start_us: 0,
+            stop_us: None,
+            updates: UpdateKind::Write,
+        }
     }
 }
 
@@ -293,6 +317,10 @@ pub struct Limits {
     pub checkpoints_max: usize,
     /// Events between two timeline checkpoints (doubles each time they thin out).
     pub checkpoint_every_events: u64,
+    /// Messages the whole cluster may send per second of virtual time; more
+    /// are dropped (`DropReason::RateLimited`): a replication storm ends in
+    /// this clear state instead of exhausting the event queue.
+    pub messages_per_s_max: u64,
 }
 
 impl Default for Limits {
@@ -307,6 +335,7 @@ impl Default for Limits {
             clients_max: 256,
             checkpoints_max: 64,
             checkpoint_every_events: 10_000,
+            messages_per_s_max: 1_000_000,
         }
     }
 }
@@ -317,6 +346,7 @@ impl Limits {
             ("events_queued_max", self.events_queued_max),
             ("nodes_max", self.nodes_max),
             ("checkpoints_max", self.checkpoints_max),
+            ("messages_per_s_max", usize::try_from(self.messages_per_s_max).unwrap_or(usize::MAX)),
         ];
         for (name, value) in positive {
             if value == 0 {

@@ -68,6 +68,11 @@ pub struct Sim<P: Protocol> {
     pub(crate) next_msg: u64,
     pub(crate) next_timer: u64,
     pub(crate) events_processed: u64,
+    /// The second of virtual time being counted, and the messages sent in it.
+    pub(crate) rate_window_s: u64,
+    pub(crate) rate_window_sent: u64,
+    /// Message counters for reports and the page.
+    pub(crate) stats: MessageStats,
     /// Scratch buffer for handler effects, reused to avoid allocating per event.
     pub(crate) effects: Vec<Effect<Msg<P>>>,
 }
@@ -103,6 +108,9 @@ impl<P: Protocol> Sim<P> {
             next_msg: 0,
             next_timer: 0,
             events_processed: 0,
+            rate_window_s: 0,
+            rate_window_sent: 0,
+            stats: MessageStats::default(),
             effects: Vec::new(),
         };
         for i in 0..sim.members.len() {
@@ -175,6 +183,12 @@ impl<P: Protocol> Sim<P> {
             }
         }
         Ok(events_max)
+    }
+
+    /// Messages sent so far, by kind, the busiest second, and how many were
+    /// dropped at `limits.messages_per_s_max`.
+    pub fn message_stats(&self) -> MessageStats {
+        self.stats.clone()
     }
 
     /// A node's state; `None` while it is crashed or removed, or if unknown.
@@ -333,6 +347,17 @@ impl<P: Protocol> Sim<P> {
         let kind = msg.kind();
         let now_us = self.now_us;
         self.trace.push(now_us, TraceEvent::Sent { msg: id, from, to, kind });
+        let window_s = now_us / 1_000_000;
+        if window_s != self.rate_window_s {
+            (self.rate_window_s, self.rate_window_sent) = (window_s, 0);
+        }
+        self.rate_window_sent += 1;
+        self.stats.count(kind, window_s, self.rate_window_sent);
+        if self.rate_window_sent > self.config.limits.messages_per_s_max {
+            self.stats.rate_limited += 1;
+            self.trace.push(now_us, TraceEvent::Dropped { msg: id, from, to, reason: DropReason::RateLimited });
+            return Ok(());
+        }
         let Some(slot) = self.slots.get(to.0 as usize) else {
             self.trace.push(now_us, TraceEvent::Dropped { msg: id, from, to, reason: DropReason::UnknownNode });
             return Ok(());
@@ -373,6 +398,31 @@ impl<P: Protocol> Sim<P> {
             return Ok(());
         }
         self.arrive(info.to, crate::slot::Inbound::Message { info, msg })
+    }
+}
+
+/// Counters of the messages a run sent.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MessageStats {
+    pub sent: u64,
+    /// Messages of kind `Replication` (updates, appends).
+    pub replication_sent: u64,
+    /// Dropped because the cluster sent more than `limits.messages_per_s_max` in a second.
+    pub rate_limited: u64,
+    /// The most messages sent in one second of virtual time, and which second.
+    pub peak_per_s: u64,
+    pub peak_second: u64,
+}
+
+impl MessageStats {
+    fn count(&mut self, kind: crate::node::MsgKind, second: u64, in_second: u64) {
+        self.sent += 1;
+        if kind == crate::node::MsgKind::Replication {
+            self.replication_sent += 1;
+        }
+        if in_second > self.peak_per_s {
+            (self.peak_per_s, self.peak_second) = (in_second, second);
+        }
     }
 }
 

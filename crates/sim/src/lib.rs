@@ -38,14 +38,16 @@ mod tracehash;
 pub mod versions;
 
 pub use action::Action;
-pub use client::{OpKind, Outcome, ReadPolicy, Reply, Request};
+pub use client::{single_value_update, OpKind, Outcome, ReadPolicy, Reply, Request};
 pub use clients::ClientState;
-pub use config::{ClientConfig, Latency, Limits, LinkConfig, NetworkConfig, NodeConfig, SimConfig, Workload};
-pub use engine::{Cmd, Durable, NodeStatus, Sim};
+pub use config::{
+    ClientConfig, Latency, Limits, LinkConfig, NetworkConfig, NodeConfig, SimConfig, UpdateKind, Workload,
+};
+pub use engine::{Cmd, Durable, MessageStats, NodeStatus, Sim};
 pub use error::SimError;
 pub use history::{History, OpRecord};
 pub use ids::{ClientId, Micros, MsgId, NodeId, OpId, TimerId};
-pub use node::{Context, Effect, Message, MsgKind, Node, NodeEvent, Protocol, Role};
+pub use node::{Conflict, ConflictVersion, Context, Effect, Message, MsgKind, Node, NodeEvent, Protocol, Role};
 pub use queue::InFlight;
 pub use rng::{Rng, Stream};
 pub use timeline::{Intervention, Timeline};

@@ -68,10 +68,37 @@ pub enum NodeEvent {
     Truncate { from_index: u64 },
     /// The node installed a snapshot covering positions up to `up_to`.
     Snapshot { up_to: u64 },
-    /// A conflict was resolved: `kept` won, `dropped` were lost or merged.
-    Conflict { key: String, kept: Vec<String>, dropped: Vec<String> },
+    /// A conflict was resolved (boxed: it is large and rare).
+    Conflict(Box<Conflict>),
     /// Anything else worth showing, in a sentence.
     Note { text: String },
+}
+
+/// One of the competing versions of a conflict.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConflictVersion {
+    pub value: String,
+    /// The node that accepted the write.
+    pub origin: NodeId,
+    /// The origin's clock when it accepted the write (its skew included).
+    pub timestamp_us: i64,
+    /// The version vector of the write, by node.
+    pub vector: Vec<(NodeId, u64)>,
+}
+
+/// A conflict a protocol resolved: the key, the strategy, the competing
+/// versions, the values kept (the winner, the siblings, or the merge) and the
+/// values dropped (the losers; empty when nothing was lost).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conflict {
+    pub key: String,
+    /// "last write wins", "version vectors", "merge (union)", "crdt counter", ...
+    pub strategy: String,
+    pub versions: Vec<ConflictVersion>,
+    pub kept: Vec<String>,
+    pub dropped: Vec<String>,
+    /// The strategy's verdict in a sentence.
+    pub verdict: String,
 }
 
 /// An effect a handler asks the kernel to carry out.

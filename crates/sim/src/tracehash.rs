@@ -151,6 +151,20 @@ impl TraceHasher {
                 self.bytes(key.as_bytes());
                 self.word(*by as u64);
             }
+            OpKind::SetAdd { key, elem } => {
+                self.word(4);
+                self.bytes(key.as_bytes());
+                self.bytes(elem.as_bytes());
+            }
+            OpKind::SetRemove { key, elem } => {
+                self.word(5);
+                self.bytes(key.as_bytes());
+                self.bytes(elem.as_bytes());
+            }
+            OpKind::DecrIfPositive { key } => {
+                self.word(6);
+                self.bytes(key.as_bytes());
+            }
         }
     }
 
@@ -198,11 +212,24 @@ impl TraceHasher {
                 self.word(6);
                 self.word(*up_to);
             }
-            NodeEvent::Conflict { key, kept, dropped } => {
+            NodeEvent::Conflict(c) => {
                 self.word(7);
-                self.bytes(key.as_bytes());
-                self.strings(kept);
-                self.strings(dropped);
+                self.bytes(c.key.as_bytes());
+                self.bytes(c.strategy.as_bytes());
+                self.word(c.versions.len() as u64);
+                for v in &c.versions {
+                    self.bytes(v.value.as_bytes());
+                    self.word(u64::from(v.origin.0));
+                    self.word(v.timestamp_us as u64);
+                    self.word(v.vector.len() as u64);
+                    for &(node, n) in &v.vector {
+                        self.pair(node.0, 0);
+                        self.word(n);
+                    }
+                }
+                self.strings(&c.kept);
+                self.strings(&c.dropped);
+                self.bytes(c.verdict.as_bytes());
             }
             NodeEvent::Note { text } => {
                 self.word(8);
@@ -232,6 +259,7 @@ fn drop_reason(reason: DropReason) -> u64 {
         DropReason::NodeDown => 4,
         DropReason::InboxFull => 5,
         DropReason::UnknownNode => 6,
+        DropReason::RateLimited => 7,
     }
 }
 

@@ -81,8 +81,14 @@ fn second_reply_to_the_same_op_is_ignored() {
 
 #[test]
 fn workload_writes_unique_values_at_its_rate() {
-    let workload =
-        Workload { rate_per_s: 100, read_ppm: 0, keys: vec!["a".into()], start_us: 5_000, stop_us: Some(105_000) };
+    let workload = Workload {
+        rate_per_s: 100,
+        read_ppm: 0,
+        keys: vec!["a".into()],
+        start_us: 5_000,
+        stop_us: Some(105_000),
+        ..Workload::default()
+    };
     let mut sim = sim_with(Probe::default(), ClientConfig { workload: Some(workload), ..ClientConfig::default() });
     sim.run_until(1_000_000).unwrap();
     let values: Vec<String> = sim

@@ -126,6 +126,17 @@ impl SingleLeaderNode {
                 (key.clone(), current.saturating_add(*by).to_string())
             }
             OpKind::Read { .. } => unreachable!("reads are routed to client_read"),
+            other => {
+                // Sets and "sell one if in stock": the leader orders every
+                // update, so checking the current value here is safe.
+                match sim::single_value_update(other, self.log.get(other.key()).map(|v| v.value.as_str())) {
+                    Ok(value) => (other.key().to_string(), value),
+                    Err(reason) => {
+                        ctx.reply(req.op, Reply::fail(reason));
+                        return;
+                    }
+                }
+            }
         };
         let index = self.log.last_index() + 1;
         let entry = Entry { index, epoch: self.epoch, key, value, written_at_us: self.now_us };

@@ -281,7 +281,7 @@ impl Node for SingleLeaderNode {
         self.enter(ctx);
         match req.kind {
             OpKind::Read { .. } => self.client_read(req, ctx),
-            OpKind::Write { .. } | OpKind::Incr { .. } => self.client_write(req, ctx),
+            _ => self.client_write(req, ctx),
         }
     }
 

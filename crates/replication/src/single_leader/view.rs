@@ -10,6 +10,8 @@ use sim::{NodeId, Role};
 use super::node::SingleLeaderNode;
 use super::settings::{FollowerMode, SingleLeaderSettings};
 use crate::log::ReplicatedLog;
+use crate::versions::KeyVersions;
+use crate::view::{PeerLag, SiblingMap, StoreRow, StoreSummary};
 
 /// One log entry as the page lists it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,12 +108,6 @@ impl SingleLeaderNode {
         self.log.kv().iter().map(|(k, v)| (k.clone(), v.value.clone())).collect()
     }
 
-    /// What this node applied to each key, for the lost-write and
-    /// convergence checkers.
-    pub fn versions(&self) -> sim::versions::NodeVersions {
-        self.log.versions()
-    }
-
     /// One key of the applied state.
     pub fn value(&self, key: &str) -> Option<&str> {
         self.log.get(key).map(|v| v.value.as_str())
@@ -186,5 +182,86 @@ impl SingleLeaderNode {
             lag_entries: if leading { 0 } else { self.lag_entries() },
             lease_valid: leading && self.lease_valid(),
         }
+    }
+}
+
+impl crate::view::ReplicaView for SingleLeaderNode {
+    fn role(&self) -> Role {
+        self.role
+    }
+
+    fn epoch(&self) -> Option<u64> {
+        Some(self.epoch)
+    }
+
+    fn leader(&self) -> Option<NodeId> {
+        self.leader
+    }
+
+    fn store(&self) -> StoreSummary {
+        StoreSummary::Log {
+            base_index: self.log.base_index(),
+            last_index: self.log.last_index(),
+            commit_index: self.commit_index,
+            applied_index: self.log.applied_index(),
+        }
+    }
+
+    fn store_rows(&self, max: usize) -> (u64, Vec<StoreRow>) {
+        let entries = self.log.entries();
+        let skip = entries.len().saturating_sub(max);
+        let rows = entries[skip..]
+            .iter()
+            .map(|e| StoreRow {
+                index: e.index,
+                epoch: e.epoch,
+                key: e.key.clone(),
+                value: e.value.clone(),
+                stamp: String::new(),
+                origin: None,
+                committed: e.index <= self.commit_index,
+                applied: e.index <= self.log.applied_index(),
+            })
+            .collect();
+        (self.log.base_index() + skip as u64, rows)
+    }
+
+    fn kv_siblings(&self) -> SiblingMap {
+        self.log.kv().iter().map(|(k, v)| (k.clone(), vec![v.value.clone()])).collect()
+    }
+
+    fn lag_entries(&self) -> u64 {
+        if self.role == Role::Leader {
+            0
+        } else {
+            SingleLeaderNode::lag_entries(self)
+        }
+    }
+
+    fn pending(&self) -> u64 {
+        self.pending_writes.len() as u64
+    }
+
+    fn fenced(&self) -> bool {
+        self.role == Role::Leader && self.settings.fencing && !self.lease_valid()
+    }
+
+    fn peer_lags(&self, now_local_us: i64) -> Vec<PeerLag> {
+        if self.role != Role::Leader {
+            return Vec::new();
+        }
+        self.follower_lags_at(now_local_us)
+            .into_iter()
+            // A follower the leader has not heard from yet has no lag sample.
+            .filter(|f| f.lag_known)
+            .map(|f| PeerLag { node: f.node, lag_entries: f.lag_entries, lag_us: f.lag_us })
+            .collect()
+    }
+
+    /// Each applied entry is a version whose writer (the leader that
+    /// appended it) had seen the key's value just before it in the log; the
+    /// snapshot's value stands first, marked folded (see `ReplicatedLog::versions`).
+    fn versions(&self) -> BTreeMap<String, KeyVersions> {
+        self.log.versions()
     }
 }

@@ -6,6 +6,7 @@
 
 use check::{check_history, divergence, lost_writes, role_events, Anomaly, AnomalyKind, Names, ReplicaVersions};
 use replication::single_leader::{SingleLeader, SingleLeaderCommand, SingleLeaderSettings};
+use replication::ReplicaView;
 use sim::{
     Action, ClientConfig, ClientId, LinkConfig, Micros, NodeEvent, NodeId, NodeStatus, OpKind, OpRecord, Outcome, Sim,
     SimConfig, TraceEvent, Workload,
@@ -27,7 +28,14 @@ pub fn writer(target: u32, rate_per_s: u32, start_us: Micros, stop_us: Micros) -
 
 /// A client of node `target` writing unique values to `key` at `rate_per_s`.
 pub fn writer_of(target: u32, key: &str, rate_per_s: u32, start_us: Micros, stop_us: Micros) -> ClientConfig {
-    let workload = Workload { rate_per_s, read_ppm: 0, keys: vec![key.into()], start_us, stop_us: Some(stop_us) };
+    let workload = Workload {
+        rate_per_s,
+        read_ppm: 0,
+        keys: vec![key.into()],
+        start_us,
+        stop_us: Some(stop_us),
+        ..Workload::default()
+    };
     ClientConfig { workload: Some(workload), ..client(target) }
 }
 

@@ -166,6 +166,15 @@ impl Node for RegisterNode {
                 ctx.broadcast(RegisterMsg::Put { key, value: value.clone() });
                 Reply::values(vec![value])
             }
+            other => match crate::client::single_value_update(&other, self.map.get(other.key()).map(String::as_str)) {
+                Ok(value) => {
+                    let key = other.key().to_string();
+                    self.put(key.clone(), value.clone(), ctx);
+                    ctx.broadcast(RegisterMsg::Put { key, value: value.clone() });
+                    Reply::values(vec![value])
+                }
+                Err(reason) => Reply::fail(reason),
+            },
         };
         ctx.reply(req.op, reply);
     }

@@ -47,6 +47,7 @@ pub fn pinned_config() -> SimConfig {
         keys: vec!["x".into(), "y".into(), "z".into()],
         start_us: 1_000,
         stop_us: Some(1_900_000),
+        updates: crate::config::UpdateKind::Write,
     };
     config.clients = vec![
         ClientConfig { target: NodeId(0), workload: Some(workload(200, 300_000)), ..ClientConfig::default() },

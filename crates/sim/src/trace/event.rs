@@ -25,6 +25,9 @@ pub enum DropReason {
     InboxFull,
     /// The receiver does not exist.
     UnknownNode,
+    /// The cluster sent more than `limits.messages_per_s_max` messages in
+    /// this second of virtual time (a replication storm).
+    RateLimited,
 }
 
 impl DropReason {
@@ -37,6 +40,7 @@ impl DropReason {
             DropReason::NodeDown => "node down",
             DropReason::InboxFull => "inbox full",
             DropReason::UnknownNode => "unknown node",
+            DropReason::RateLimited => "message rate limit reached",
         }
     }
 }

@@ -8,6 +8,7 @@ use playground::{presets, ClusterView};
 use yew::prelude::*;
 
 use super::canvas::Canvas;
+use super::conflicts::ConflictsPanel;
 use super::controls::{ClientsPanel, SettingsPanel};
 use super::glossary::Glossary;
 use super::help::{HelpOverlay, Legend};
@@ -73,7 +74,6 @@ pub fn app() -> Html {
         cluster.nodes.iter().filter(|n| n.id != m.id).map(|n| (n.id.clone(), cut(&n.id))).collect()
     });
     let scenario = session.scenario();
-    let single_leader = matches!(scenario.protocol, playground::ProtocolSpec::SingleLeader(_));
     let on_preset = {
         let d = dispatch.clone();
         Callback::from(move |e: Event| {
@@ -169,6 +169,9 @@ pub fn app() -> Html {
                 <ShareBox fragment={link} />
             }
             <p class="caption">{ &scenario.caption }</p>
+            if let Some(storm) = playground::conflicts::storm_banner(&session) {
+                <p class="storm" role="status">{ storm }</p>
+            }
             <main class="layout">
                 <div class="stage">
                     <Timeline now_us={session.now_us()} end_us={session.end_us()} playing={state.playing} speed_index={state.speed_index}
@@ -186,13 +189,14 @@ pub fn app() -> Html {
                 if !state.embed {
                     <aside class="side">
                         <AnomalyPanel anomalies={state.anomalies.clone()} dispatch={dispatch.clone()} />
+                        <ConflictsPanel conflicts={playground::conflicts::conflicts(&session)} total={session.conflicts_total()} dispatch={dispatch.clone()} />
                         <LogPanel detail={selected_detail} />
                         <ThroughputPanel ops={playground::report::op_counts(session.history())} now_us={session.now_us()} />
                         <LagPanel series={panels::lag_series(&session, LAG_WINDOW_US)} now_us={session.now_us()} window_us={LAG_WINDOW_US} />
                         <ClientsPanel clients={clients.clone()} nodes={node_ids.clone()} ops={panels::recent_ops(&session, &state.anomalies)}
                             highlighted={state.highlighted_ops.clone()} dispatch={dispatch.clone()} />
                         <SettingsPanel current={panels::settings_view(&session)} nodes={node_ids} clients={clients.iter().map(|c| c.id.clone()).collect::<Vec<_>>()}
-                            workload_rates={clients.iter().map(|c| c.workload_rate_per_s).collect::<Vec<_>>()} network={panels::network_settings(&session)} {single_leader} dispatch={dispatch.clone()} />
+                            workload_rates={clients.iter().map(|c| c.workload_rate_per_s).collect::<Vec<_>>()} network={panels::network_settings(&session)} dispatch={dispatch.clone()} />
                         <Glossary />
                     </aside>
                 }

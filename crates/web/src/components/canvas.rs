@@ -79,6 +79,14 @@ pub fn canvas(props: &CanvasProps) -> Html {
             }
         })
     };
+    let regions = playground::conflicts::regions(cluster).into_iter().map(|r| {
+        html! {
+            <g class="region" role="group" aria-label={format!("Region {}: {}", r.name, r.nodes.join(", "))}>
+                <rect x={r.x.to_string()} y={r.y.to_string()} width={r.width.to_string()} height={r.height.to_string()} rx="18" />
+                <text x={(r.x + 14).to_string()} y={(r.y + 24).to_string()}>{ format!("region {}", r.name) }</text>
+            </g>
+        }
+    });
     let compact = node_radius(cluster.nodes.len()) < 30;
     // On a phone the stylesheet draws small clusters' nodes larger (58 units):
     // links and messages must start at that edge, or a message just sent sits
@@ -112,6 +120,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
                 <text x={((ZONE_X + 992) / 2).to_string()} y="36" aria-hidden="true">{ "partition zone" }</text>
                 <text class="zone-hint" x={((ZONE_X + 992) / 2).to_string()} y="56" aria-hidden="true">{ "drop nodes here to cut them off" }</text>
             </g>
+            { for regions }
             // Each kind in its own group: the messages come and go every frame,
             // and in one flat list their churn made Yew re-create the nodes,
             // throwing a focused node's keyboard focus to the page body.
@@ -250,8 +259,17 @@ fn node_html(node: &NodeView, props: &CanvasProps, svg: &NodeRef, radius: i32) -
                 <text class="crown" x={(x - r - 4).to_string()} y={(y - r + 14).to_string()} aria-hidden="true">{ "♛" }</text>
             }
             <text class={classes!("node-id", (!roomy).then_some("small"))} x={x.to_string()} y={(y + if roomy { 2 } else { 5 }).to_string()}>{ &node.id }</text>
-            if roomy && node.role != playground::Role::Offline {
+            if roomy && node.role != playground::Role::Offline && node.has_epoch {
                 <text class="node-epoch" x={x.to_string()} y={(y + 20).to_string()}>{ format!("epoch {}", node.epoch) }</text>
+            }
+            if roomy && node.role != playground::Role::Offline && !node.has_epoch && node.clock_skew_ms != 0 {
+                <text class="node-skew" x={x.to_string()} y={(y + r + 38).to_string()}>{ format!("clock {:+} ms", node.clock_skew_ms) }</text>
+            }
+            if node.sibling_keys > 0 {
+                <g class="lag-badge siblings">
+                    <rect x={(x - 74).to_string()} y={(y - r - 8).to_string()} width="64" height="20" rx="10" />
+                    <text x={(x - 42).to_string()} y={(y - r + 6).to_string()}>{ "siblings" }</text>
+                </g>
             }
             if r >= 20 {
                 <text class="node-role" x={x.to_string()} y={(y + r + 18).to_string()}>

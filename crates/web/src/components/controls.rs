@@ -2,7 +2,9 @@
 //! marked fresh, stale or failed), and settings. Every change is an
 //! intervention the session records at the current virtual time.
 
-use playground::panels::{ClientView, NetworkSettingsView, OpView, SettingsView, READ_POLICIES};
+use playground::panels::{
+    ClientView, NetworkSettingsView, OpView, SettingsView, SingleLeaderSettingsView, READ_POLICIES,
+};
 use playground::{FollowerMode, LinkSpec, ScriptAction, WorkloadSpec};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -99,8 +101,6 @@ pub fn clients_panel(props: &ClientsPanelProps) -> Html {
     if props.clients.is_empty() {
         return html! { <section class="panel" aria-label="Clients"><h2>{ "Clients" }</h2><p class="muted">{ "This scenario has no clients." }</p></section> };
     }
-    let (node_now, policy_now) =
-        current.as_ref().map_or((String::new(), String::new()), |c| (c.node.clone(), c.policy.clone()));
     let note = current.as_ref().map(|c| {
         let mut parts = vec![format!("{} sends its reads and writes to {} ({}).", c.id, c.node, c.policy)];
         if c.workload_rate_per_s > 0 {
@@ -147,16 +147,83 @@ pub fn clients_panel(props: &ClientsPanelProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 pub struct SettingsPanelProps {
-    /// The settings in force, shown as each select's first option.
-    pub current: Option<SettingsView>,
+    /// The settings in force, shown as each select's first option; its
+    /// variant picks the family's own settings component.
+    pub current: SettingsView,
     pub nodes: Vec<String>,
     pub clients: Vec<String>,
     /// Each client's workload rate now (0: none), in the order of `clients`.
     pub workload_rates: Vec<u32>,
     /// The latency and loss in force, so changing one keeps the other.
     pub network: Option<NetworkSettingsView>,
-    pub single_leader: bool,
     pub dispatch: Callback<Action>,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct SingleLeaderSettingsProps {
+    pub current: SingleLeaderSettingsView,
+    pub nodes: Vec<String>,
+    pub dispatch: Callback<Action>,
+}
+
+fn now_option(text: String) -> Html {
+    html! { <option value="" selected=true>{ format!("{text} (now)") }</option> }
+}
+
+fn on_off_word(on: bool) -> String {
+    if on {
+        "on".into()
+    } else {
+        "off".into()
+    }
+}
+
+/// Single leader: follower modes, failover, its timeout and fencing.
+#[function_component(SingleLeaderSettings)]
+pub fn single_leader_settings(props: &SingleLeaderSettingsProps) -> Html {
+    let d = &props.dispatch;
+    let c = &props.current;
+    let mode_rows = props.nodes.iter().map(|n| {
+        let node = n.clone();
+        let mode_now = c.modes.iter().find(|(id, _)| id == n).map_or("async", |(_, m)| *m);
+        let onchange = on_select(d, move |v| {
+            let mode = match v {
+                "sync" => FollowerMode::Sync,
+                "semi_sync" => FollowerMode::SemiSync,
+                _ => FollowerMode::Async,
+            };
+            vec![ScriptAction::SetFollowerMode { node: node.clone(), mode }]
+        });
+        html! {
+            <label>{ format!("{n} as ") }{ term("follower", "follower") }{ " (async, sync or " }{ term("semi-sync", "semi-sync") }{ ")" }
+                <select aria-label={format!("Replication mode of {n}")} {onchange}>
+                    { now_option(mode_now.to_string()) }<option value="async">{ "async" }</option>
+                    <option value="sync">{ "sync" }</option><option value="semi_sync">{ "semi-sync" }</option>
+                </select>
+            </label>
+        }
+    });
+    html! {
+        <>
+            { for mode_rows }
+            <label>{ "Automatic failover" }
+                <select aria-label="Automatic failover" onchange={on_select(d, |v| vec![ScriptAction::SetFailover { on: v == "on" }])}>
+                    { now_option(on_off_word(c.failover)) }<option value="on">{ "on" }</option><option value="off">{ "off" }</option>
+                </select>
+            </label>
+            <label>{ "Failover timeout" }
+                <select aria-label="Failover timeout" onchange={on_select(d, |v| vec![ScriptAction::SetFailoverTimeout { timeout_ms: v.parse().unwrap_or(300) }])}>
+                    { now_option(format!("{} ms", c.failover_timeout_ms)) }<option value="60">{ "60 ms" }</option><option value="300">{ "300 ms" }</option>
+                    <option value="1000">{ "1 s" }</option><option value="3000">{ "3 s" }</option>
+                </select>
+            </label>
+            <label>{ "Fencing (" }{ term("epochs", "epoch") }{ " + " }{ term("lease", "lease") }{ ")" }
+                <select aria-label="Fencing" onchange={on_select(d, |v| vec![ScriptAction::SetFencing { on: v == "on" }])}>
+                    { now_option(on_off_word(c.fencing)) }<option value="on">{ "on" }</option><option value="off">{ "off: split-brain teaching mode" }</option>
+                </select>
+            </label>
+        </>
+    }
 }
 
 fn on_select(d: &Callback<Action>, make: impl Fn(&str) -> Vec<ScriptAction> + 'static) -> Callback<Event> {
@@ -212,41 +279,19 @@ pub fn settings_panel(props: &SettingsPanelProps) -> Html {
         on_select(d, move |v| all(v.parse().unwrap_or(net.latency_ms), net.loss_ppm))
     };
     let loss = on_select(d, move |v| all_links(net.latency_ms, v.parse().unwrap_or(net.loss_ppm)));
-    let current = props.current.clone();
     let now = |text: String| html! { <option value="" selected=true>{ format!("{text} (now)") }</option> };
     let loss_words = |ppm: u32| match ppm {
         0 => "none".to_string(),
         p if p % 10_000 == 0 => format!("{} %", p / 10_000),
         p => format!("{}.{:02} %", p / 10_000, p % 10_000 / 100),
     };
-    let mode_rows = props.nodes.iter().map(|n| {
-        let node = n.clone();
-        let mode_now =
-            current.as_ref().and_then(|c| c.modes.iter().find(|(id, _)| id == n)).map_or("async", |(_, m)| *m);
-        let onchange = on_select(d, move |v| {
-            let mode = match v {
-                "sync" => FollowerMode::Sync,
-                "semi_sync" => FollowerMode::SemiSync,
-                _ => FollowerMode::Async,
-            };
-            vec![ScriptAction::SetFollowerMode { node: node.clone(), mode }]
-        });
-        html! {
-            <label>{ format!("{n} as ") }{ term("follower", "follower") }{ " (async, sync or " }{ term("semi-sync", "semi-sync") }{ ")" }
-                <select aria-label={format!("Replication mode of {n}")} {onchange}>
-                    { now(mode_now.to_string()) }<option value="async">{ "async" }</option>
-                    <option value="sync">{ "sync" }</option><option value="semi_sync">{ "semi-sync" }</option>
-                </select>
-            </label>
-        }
-    });
     let workload_rows = props.clients.iter().enumerate().map(|(i, c)| {
         let rate_now = props.workload_rates.get(i).copied().unwrap_or(0);
         let rate_words = if rate_now == 0 { "stopped".to_string() } else { format!("{rate_now} ops/s") };
         let client = c.clone();
         let onchange = on_select(d, move |v| {
             let rate: u32 = v.parse().unwrap_or(0);
-            let workload = (rate > 0).then(|| WorkloadSpec { rate_per_s: rate, read_percent: 50, keys: vec!["x".into(), "y".into()], start_ms: 0, stop_ms: None });
+            let workload = (rate > 0).then(|| WorkloadSpec { rate_per_s: rate, read_percent: 50, keys: vec!["x".into(), "y".into()], start_ms: 0, stop_ms: None, updates: Default::default() });
             vec![ScriptAction::SetWorkload { client: client.clone(), workload }]
         });
         html! {
@@ -263,25 +308,7 @@ pub fn settings_panel(props: &SettingsPanelProps) -> Html {
             <h2>{ "Settings" }</h2>
             <p class="muted">{ "Each change is recorded at the current time and replays with the share link. " }<a href="#glossary" class="term" onclick={Callback::from(|e: MouseEvent| { e.prevent_default(); if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("glossary")) { el.scroll_into_view(); } })}>{ "What the words mean" }</a></p>
             <div class="form-grid">
-                if props.single_leader {
-                    { for mode_rows }
-                    <label>{ "Automatic failover" }
-                        <select aria-label="Automatic failover" onchange={on_select(d, |v| vec![ScriptAction::SetFailover { on: v == "on" }])}>
-                            { now(current.as_ref().map_or("on".into(), |c| if c.failover { "on".into() } else { "off".into() })) }<option value="on">{ "on" }</option><option value="off">{ "off" }</option>
-                        </select>
-                    </label>
-                    <label>{ "Failover timeout" }
-                        <select aria-label="Failover timeout" onchange={on_select(d, |v| vec![ScriptAction::SetFailoverTimeout { timeout_ms: v.parse().unwrap_or(300) }])}>
-                            { now(current.as_ref().map_or("300 ms".into(), |c| format!("{} ms", c.failover_timeout_ms))) }<option value="60">{ "60 ms" }</option><option value="300">{ "300 ms" }</option>
-                            <option value="1000">{ "1 s" }</option><option value="3000">{ "3 s" }</option>
-                        </select>
-                    </label>
-                    <label>{ "Fencing (" }{ term("epochs", "epoch") }{ " + " }{ term("lease", "lease") }{ ")" }
-                        <select aria-label="Fencing" onchange={on_select(d, |v| vec![ScriptAction::SetFencing { on: v == "on" }])}>
-                            { now(current.as_ref().map_or("on".into(), |c| if c.fencing { "on".into() } else { "off".into() })) }<option value="on">{ "on" }</option><option value="off">{ "off: split-brain teaching mode" }</option>
-                        </select>
-                    </label>
-                }
+                { family_settings(&props.current, &props.nodes, d) }
                 <label>{ "Link latency" }
                     <select aria-label="Link latency" onchange={latency}>
                         { now(format!("{} ms", net.latency_ms)) }<option value="5">{ "5 ms" }</option><option value="20">{ "20 ms" }</option>
@@ -296,5 +323,18 @@ pub fn settings_panel(props: &SettingsPanelProps) -> Html {
                 { for workload_rows }
             </div>
         </section>
+    }
+}
+
+/// The settings component of the family that runs.
+fn family_settings(current: &SettingsView, nodes: &[String], d: &Callback<Action>) -> Html {
+    match current {
+        SettingsView::None => html! {},
+        SettingsView::SingleLeader(c) => {
+            html! { <SingleLeaderSettings current={c.clone()} nodes={nodes.to_vec()} dispatch={d.clone()} /> }
+        }
+        SettingsView::MultiLeader(c) => {
+            html! { <super::multi_leader::MultiLeaderSettings current={c.clone()} dispatch={d.clone()} /> }
+        }
     }
 }

@@ -3,9 +3,11 @@
 
 pub mod app;
 pub mod canvas;
+pub mod conflicts;
 pub mod controls;
 pub mod glossary;
 pub mod help;
+pub mod multi_leader;
 pub mod node_menu;
 pub mod panels;
 pub mod share;

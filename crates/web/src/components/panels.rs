@@ -22,24 +22,56 @@ pub fn log_panel(props: &LogPanelProps) -> Html {
         return html! { <section class="panel" aria-label="Node log"><h2>{ "Log" }</h2><p class="muted">{ "Select a node to see its log." }</p></section> };
     };
     let rows = d.entries.iter().map(|e| {
-        let state = if e.applied { "applied" } else if e.committed { "committed" } else { "pending" };
+        let state = if e.applied {
+            "applied"
+        } else if e.committed {
+            "committed"
+        } else {
+            "pending"
+        };
+        let stamp = if d.has_epoch { e.epoch.to_string() } else { e.stamp.clone() };
         html! {
             <tr class={state}>
-                <td>{ e.index }</td><td>{ e.epoch }</td><td>{ format!("{} = {}", e.key, e.value) }</td><td>{ state }</td>
+                <td>{ e.index }</td><td>{ stamp }</td><td>{ format!("{} = {}", e.key, e.value) }</td><td>{ state }</td>
             </tr>
         }
     });
-    let kv = d.kv.iter().map(|(k, v)| html! { <li><code>{ format!("{k} = {v}") }</code></li> });
+    let kv = d.kv.iter().map(|(k, v)| {
+        if v.len() > 1 {
+            let label = format!("{k} has {} siblings: {}", v.len(), v.join(", "));
+            html! { <li class="siblings" aria-label={label}><code>{ format!("{k} = {}", v.join(" | ")) }</code><span class="badge">{ format!("{} siblings", v.len()) }</span></li> }
+        } else {
+            html! { <li><code>{ format!("{k} = {}", v.join("")) }</code></li> }
+        }
+    });
     let leader = d.leader.clone().unwrap_or_else(|| "none".to_string());
+    let (title, figures) = if d.has_epoch {
+        (
+            html! { <h2>{ format!("{}: {} ({}), ", d.id, d.role, d.status) }{ term("epoch", "epoch") }{ format!(" {}", d.epoch) }</h2> },
+            html! {
+                <p class="muted">
+                    { format!("leader {leader} · last {} · ", d.last_index) }{ term("commit", "commit") }{ format!(" {} · ", d.commit_index) }
+                    { term("applied", "applied") }{ format!(" {} · clock {:+} ms", d.applied_index, d.local_clock_skew_ms) }
+                </p>
+            },
+        )
+    } else {
+        (
+            html! { <h2>{ format!("{}: {} ({})", d.id, d.role, d.status) }</h2> },
+            html! {
+                <p class="muted">
+                    { "versions " }{ term("applied", "applied") }
+                    { format!(" {} · queued {} · conflicts resolved {} · clock {:+} ms", d.applied_index, d.pending, d.conflicts_resolved, d.local_clock_skew_ms) }
+                </p>
+            },
+        )
+    };
     html! {
         <section class="panel" aria-label={format!("Log of {}", d.id)}>
-            <h2>{ format!("{}: {} ({}), ", d.id, d.role, d.status) }{ term("epoch", "epoch") }{ format!(" {}", d.epoch) }</h2>
-            <p class="muted">
-                { format!("{} {leader} · last {} · ", "leader", d.last_index) }{ term("commit", "commit") }{ format!(" {} · ", d.commit_index) }
-                { term("applied", "applied") }{ format!(" {} · clock {:+} ms", d.applied_index, d.local_clock_skew_ms) }
-            </p>
+            { title }
+            { figures }
             <table class="log">
-                <thead><tr><th>{ "pos" }</th><th>{ "epoch" }</th><th>{ "write" }</th><th>{ "state" }</th></tr></thead>
+                <thead><tr><th>{ "pos" }</th><th>{ if d.has_epoch { "epoch" } else { "stamp" } }</th><th>{ "write" }</th><th>{ "state" }</th></tr></thead>
                 <tbody>
                     if d.hidden_entries > 0 {
                         <tr class="muted"><td colspan="4">{ format!("… {} earlier entries", d.hidden_entries) }</td></tr>

@@ -166,6 +166,11 @@ pub enum Action {
     DismissNotice,
     /// Seek to an anomaly and highlight its operations.
     FocusAnomaly(usize),
+    /// Seek to a moment and highlight these operations (a conflict's writes).
+    FocusOps {
+        at_us: u64,
+        ops: Vec<u64>,
+    },
 }
 
 impl State {
@@ -366,6 +371,11 @@ impl Reducible for State {
                     s.seek(a.at_us);
                     s.highlighted_ops = a.ops.iter().map(|o| o.0).collect();
                 }
+            }
+            Action::FocusOps { at_us, ops } => {
+                s.playing = false;
+                s.seek(at_us);
+                s.highlighted_ops = ops;
             }
         }
         Rc::new(s)
