@@ -277,10 +277,11 @@ fn node_html(node: &NodeView, props: &CanvasProps, svg: &NodeRef, radius: i32) -
                 </text>
             }
             if !lag.is_empty() {
-                // Above the circle, clear of the id inside and the role below.
+                // Right of the circle, clear of the id inside, the role below,
+                // the crown and a region's name above.
                 <g class="lag-badge" aria-hidden="true">
-                    <rect x={(x - 26).to_string()} y={(y - r - 24).to_string()} width="52" height="18" rx="9" />
-                    <text x={x.to_string()} y={(y - r - 11).to_string()}>{ lag }</text>
+                    <rect x={(x + r + 4).to_string()} y={(y - 9).to_string()} width="52" height="18" rx="9" />
+                    <text x={(x + r + 30).to_string()} y={(y + 4).to_string()}>{ lag }</text>
                 </g>
             }
         </g>

@@ -23,7 +23,7 @@ pub struct TimelineProps {
 }
 
 /// Timeline markers of one kind closer than this (per mille of the run) merge into one.
-const MARKER_MERGE_PERMILLE: u64 = 25;
+const MARKER_MERGE_PERMILLE: u64 = 40;
 
 /// A speed as people say it: "10×", "1/3×", "2.4×".
 pub fn speed_words(permille: u64) -> String {
