@@ -87,6 +87,14 @@ impl Engine {
         })
     }
 
+    /// True if this family's nodes are drawn on one circle (see [`Family::RING_LAYOUT`]).
+    pub fn ring_layout(&self) -> bool {
+        fn of<P: Family>(_: &Timeline<P>) -> bool {
+            P::RING_LAYOUT
+        }
+        with_timeline!(self, tl => of(tl))
+    }
+
     /// True if two leaders at once is split brain in this family.
     pub fn one_leader(&self) -> bool {
         fn of<P: Family>(_: &Timeline<P>) -> bool {
@@ -212,6 +220,11 @@ impl Engine {
             sim::Latency::Uniform { min_us, max_us } => (min_us + max_us) / 2,
             sim::Latency::LongTail { base_us, .. } => base_us,
         }
+    }
+
+    /// The loss rate of a link, parts per million.
+    pub fn link_loss_ppm(&self, from: NodeId, to: NodeId) -> u32 {
+        with_timeline!(self, tl => tl.sim().config().network.link(from, to).loss_ppm)
     }
 
     /// True if a message from `from` would reach `to` now (no partition or cut between).

@@ -25,6 +25,10 @@ pub trait Family: Protocol<Node: ReplicaView> {
     /// True if one leader at a time is the rule, so two leaders at once is
     /// split brain (single leader); false where several leaders are the design.
     const ONE_LEADER: bool = false;
+    /// True if nodes sit on one circle whatever their number (the hash ring
+    /// of a leaderless cluster); false lays large clusters out as rings
+    /// around the first node, the usual first leader.
+    const RING_LAYOUT: bool = false;
 
     /// This family's commands for a family-specific script action, each
     /// addressed to a node. Actions of another family are refused.

@@ -167,6 +167,7 @@ pub fn validate_action(s: &Scenario, a: &ScriptAction, path: &str) -> Result<(),
 }
 
 impl Family for Leaderless {
+    const RING_LAYOUT: bool = true;
     const NAME: &'static str = "leaderless";
 
     /// Settings go to every node (each keeps its own copy).

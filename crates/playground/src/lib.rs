@@ -26,6 +26,7 @@ pub mod scenario;
 pub mod script;
 pub mod session;
 pub mod share;
+pub mod step;
 mod validate;
 pub mod view;
 

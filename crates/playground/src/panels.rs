@@ -3,7 +3,7 @@
 //! series for charts, and timeline markers. Computed natively from a session,
 //! so everything the page shows is testable without a browser.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use check::{Anomaly, AnomalyKind};
 use serde::{Deserialize, Serialize};
@@ -13,6 +13,8 @@ use crate::session::Session;
 
 /// At most this many log entries are shown per node (the newest).
 pub const LOG_ENTRIES_SHOWN_MAX: usize = 12;
+/// At most this many keys of a node's state are shown (the rest are counted).
+pub const KV_SHOWN_MAX: usize = 12;
 /// At most this many recent client operations are listed.
 pub const RECENT_OPS_SHOWN_MAX: usize = 12;
 /// The lag charts show this much recent virtual time.
@@ -64,13 +66,35 @@ pub fn messages(session: &Session) -> Vec<MessageView> {
         .collect()
 }
 
+/// Every read policy in the words the page uses for it, in menu order. The
+/// canvas, the clients panel and its picker all use these words, so every view
+/// of a client's policy agrees.
+pub const READ_POLICIES: [(&str, sim::ReadPolicy); 5] = [
+    ("any replica", sim::ReadPolicy::Any),
+    ("leader only", sim::ReadPolicy::Leader),
+    ("read your writes", sim::ReadPolicy::ReadYourWrites),
+    ("monotonic reads", sim::ReadPolicy::MonotonicReads),
+    ("quorum", sim::ReadPolicy::Quorum),
+];
+
+/// A read policy in the page's words, e.g. "any replica".
+pub fn read_policy_words(policy: sim::ReadPolicy) -> &'static str {
+    READ_POLICIES.iter().find(|(_, p)| *p == policy).map_or("any replica", |(w, _)| w)
+}
+
 /// One client on the canvas.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClientView {
     pub id: String,
     pub node: String,
+    /// The read policy in the page's words (see [`READ_POLICIES`]).
     pub policy: String,
     pub busy: bool,
+    /// Operations per second of its background workload; 0 when it has none.
+    pub workload_rate_per_s: u32,
+    /// It moves to the node a reply names as leader (so a read sent to a
+    /// follower can end up at the leader after a "not the leader" reply).
+    pub follows_leader_hint: bool,
 }
 
 /// Every client now.
@@ -83,8 +107,10 @@ pub fn clients(session: &Session) -> Vec<ClientView> {
         .map(|c| ClientView {
             id: names.client_name(c.id).to_string(),
             node: names.node_name(c.target()).to_string(),
-            policy: format!("{:?}", c.config.policy),
+            policy: read_policy_words(c.config.policy).to_string(),
             busy: !c.is_idle(),
+            workload_rate_per_s: c.config.workload.as_ref().map_or(0, |w| w.rate_per_s),
+            follows_leader_hint: c.config.follow_leader_hint,
         })
         .collect()
 }
@@ -189,8 +215,10 @@ pub struct NodeDetail {
     /// Entries older than the shown ones (or folded into a snapshot).
     pub hidden_entries: u64,
     pub entries: Vec<EntryRow>,
-    /// Each key's value, or its siblings.
+    /// Each key's value, or its siblings: the first `KV_SHOWN_MAX` keys in key order.
     pub kv: Vec<(String, Vec<String>)>,
+    /// How many keys the state holds.
+    pub kv_total: usize,
     pub pending: u64,
     pub conflicts_resolved: u64,
     pub local_clock_skew_ms: i64,
@@ -221,6 +249,7 @@ pub fn node_detail(session: &Session, id: &str) -> Option<NodeDetail> {
         hidden_entries: 0,
         entries: Vec::new(),
         kv: Vec::new(),
+        kv_total: 0,
         pending: 0,
         conflicts_resolved: 0,
         local_clock_skew_ms: skew,
@@ -231,7 +260,9 @@ pub fn node_detail(session: &Session, id: &str) -> Option<NodeDetail> {
         (d.last_index, d.commit_index, d.applied_index) = n.store().positions();
         d.leader = n.leader().map(|l| session.names().node_name(l).to_string());
         (d.hidden_entries, d.entries) = n.store_rows(LOG_ENTRIES_SHOWN_MAX);
-        d.kv = n.kv_siblings().into_iter().collect();
+        let kv = n.kv_siblings();
+        d.kv_total = kv.len();
+        d.kv = kv.into_iter().take(KV_SHOWN_MAX).collect();
         (d.pending, d.conflicts_resolved) = (n.pending(), n.conflicts_resolved());
     }
     Some(d)
@@ -247,34 +278,47 @@ pub struct LagSeries {
     pub now_us: u64,
 }
 
-/// Each follower's lag over the last `window_us`.
+/// A lag chart shows at most this many points per follower (older samples in
+/// the window are skipped evenly): 63 followers times 1,000 samples per frame
+/// was most of a 64-node frame's work.
+pub const LAG_POINTS_MAX: usize = 100;
+
+/// Each follower's lag over the last `window_us`, in natural order of node id.
 pub fn lag_series(session: &Session, window_us: Micros) -> Vec<LagSeries> {
     let from = session.now_us().saturating_sub(window_us);
-    let mut out: Vec<LagSeries> = Vec::new();
-    for s in session.samples().all().iter().filter(|s| s.at_us >= from) {
-        for l in &s.lag {
-            let name = session.names().node_name(l.node);
-            let series = match out.iter_mut().position(|x| x.node == name) {
-                Some(i) => &mut out[i],
-                None => {
-                    out.push(LagSeries { node: name.to_string(), points: Vec::new(), now_entries: 0, now_us: 0 });
-                    out.last_mut().expect("just pushed")
-                }
-            };
-            series.points.push((s.at_us, l.lag_entries, l.lag_us));
-            (series.now_entries, series.now_us) = (l.lag_entries, l.lag_us);
-        }
-    }
+    let all = session.samples().all();
+    let first = all.partition_point(|s| s.at_us < from);
+    let window = &all[first..];
     // Only followers the current leader feeds: older samples may name a node
     // that has since become leader.
-    let current: Vec<String> = session
-        .samples()
-        .all()
-        .last()
-        .map(|s| s.lag.iter().map(|l| session.names().node_name(l.node).to_string()).collect())
-        .unwrap_or_default();
-    out.retain(|s| current.contains(&s.node));
-    out.sort_by(|a, b| a.node.cmp(&b.node));
+    let Some(last) = window.last() else { return Vec::new() };
+    let mut out: BTreeMap<sim::NodeId, LagSeries> = last
+        .lag
+        .iter()
+        .map(|l| {
+            let series = LagSeries {
+                node: session.names().node_name(l.node).to_string(),
+                points: Vec::new(),
+                now_entries: l.lag_entries,
+                now_us: l.lag_us,
+            };
+            (l.node, series)
+        })
+        .collect();
+    let every = window.len().div_ceil(LAG_POINTS_MAX).max(1);
+    // Count back from the newest sample so the newest is always drawn.
+    for (i, s) in window.iter().enumerate() {
+        if !(window.len() - 1 - i).is_multiple_of(every) {
+            continue;
+        }
+        for l in &s.lag {
+            if let Some(series) = out.get_mut(&l.node) {
+                series.points.push((s.at_us, l.lag_entries, l.lag_us));
+            }
+        }
+    }
+    let mut out: Vec<LagSeries> = out.into_values().collect();
+    out.sort_by(|a, b| crate::view::natural_cmp(&a.node, &b.node));
     out
 }
 
@@ -408,4 +452,20 @@ pub fn notes(session: &Session) -> Vec<NoteView> {
     });
     let skip = out.len().saturating_sub(NOTES_MAX);
     out.split_off(skip)
+}
+
+/// The network as the settings panel shows it: the first link's latency and loss.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct NetworkSettingsView {
+    pub latency_ms: u64,
+    pub loss_ppm: u32,
+}
+
+/// The latency and loss of the link between the first two nodes, which the
+/// settings panel's selects change for every link at once. `None` with one node.
+pub fn network_settings(session: &Session) -> Option<NetworkSettingsView> {
+    let engine = session.engine();
+    let nodes = engine.nodes();
+    let (&a, &b) = (nodes.first()?, nodes.get(1)?);
+    Some(NetworkSettingsView { latency_ms: engine.link_latency_us(a, b) / 1_000, loss_ppm: engine.link_loss_ppm(a, b) })
 }

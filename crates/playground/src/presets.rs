@@ -51,6 +51,7 @@ const SOURCES: &[(&str, &str, &str)] = &[
     ("c22-one-down-two-down", "C22", include_str!("../presets/c22-one-down-two-down.json")),
     ("leaderless-64-nodes", "", include_str!("../presets/leaderless-64-nodes.json")),
     ("seven-nodes", "", include_str!("../presets/seven-nodes.json")),
+    ("sixty-four-nodes", "", include_str!("../presets/sixty-four-nodes.json")),
     ("safety-sync-fencing", "", include_str!("../presets/safety-sync-fencing.json")),
     ("safety-async", "", include_str!("../presets/safety-async.json")),
     ("safety-leaderless", "", include_str!("../presets/safety-leaderless.json")),

@@ -5,10 +5,12 @@
 use serde::{Deserialize, Serialize};
 use sim::{Micros, NodeId};
 
-/// Samples are taken this often at first.
+/// Samples are taken this often in runs up to `SAMPLES_MAX` samples long.
 pub const SAMPLE_EVERY_US: Micros = 10_000;
-/// At most this many samples are kept; past it every other one is dropped
-/// and the interval doubles, so samples always cover the whole run.
+/// At most this many samples cover a run. A longer run samples less often
+/// from the start (the interval doubles until the run fits), rather than
+/// thinning old samples as it goes: thinned samples cannot come back after a
+/// seek back, and time t must look the same however one got there.
 pub const SAMPLES_MAX: usize = 20_000;
 
 /// One follower's lag as its leader sees it.
@@ -43,6 +45,17 @@ impl Default for Samples {
 }
 
 impl Samples {
+    /// Samples for a run that ends at `end_us`: the interval is fixed for
+    /// the whole run, `SAMPLE_EVERY_US` doubled until the run fits in
+    /// `SAMPLES_MAX` samples.
+    pub fn for_run(end_us: Micros) -> Samples {
+        let mut every_us = SAMPLE_EVERY_US;
+        while end_us / every_us + 1 > SAMPLES_MAX as Micros {
+            every_us *= 2;
+        }
+        Samples { series: Vec::new(), every_us }
+    }
+
     /// When the next sample is due.
     pub fn next_due_us(&self) -> Micros {
         self.series.last().map_or(0, |s| s.at_us + self.every_us)
@@ -56,14 +69,10 @@ impl Samples {
     /// Adds a sample taken at `at_us`.
     pub fn push(&mut self, at_us: Micros, mut sample: Sample) {
         sample.at_us = at_us;
-        self.series.push(sample);
-        if self.series.len() > SAMPLES_MAX {
-            let mut i = 0;
-            self.series.retain(|_| {
-                i += 1;
-                i % 2 == 1
-            });
-            self.every_us *= 2;
+        // The interval is fixed per run, so the bound holds by construction;
+        // a caller that pushes past it (a run longer than it said) loses the newest.
+        if self.series.len() < SAMPLES_MAX {
+            self.series.push(sample);
         }
     }
 

@@ -25,6 +25,9 @@ use crate::script::ScriptEntry;
 /// The only version this build reads and writes.
 pub const SCENARIO_VERSION: u32 = 1;
 /// Upper bounds that keep a hand-edited or shared scenario from exhausting the page.
+///
+/// Nodes per scenario (added nodes included). 64 is what the page draws
+/// legibly and plays at full frame rate (see BENCHMARKS.md, "64 nodes").
 pub const NODES_MAX: usize = 64;
 pub const CLIENTS_MAX: usize = 16;
 pub const SCRIPT_ENTRIES_MAX: usize = 10_000;

@@ -108,12 +108,13 @@ impl Session {
         let mut names = Names::of(&scenario);
         let engine = Engine::build(&scenario, &mut names)?;
         let judge = Judge::new(names.for_checks());
+        let samples = Samples::for_run(scenario.duration_ms * 1_000);
         let mut session = Session {
             scenario,
             judge,
             names,
             engine,
-            samples: Samples::default(),
+            samples,
             roles: Vec::new(),
             conflicts: Vec::new(),
             conflicts_total: 0,

@@ -49,9 +49,10 @@ pub enum ShareError {
         "share link: it does not start with \"{SHARE_PREFIX}\"; it was made by another version or is not a share link"
     )]
     Version,
-    #[error("share link: it is not valid base64url ({0}); was it cut off or edited?")]
+    /// The detail (the decoder's own words) is kept for debugging, not shown.
+    #[error("share link: it holds characters a share link never has, so it was probably cut off or edited; copy the whole link again")]
     Base64(String),
-    #[error("share link: its data is truncated or corrupted ({0})")]
+    #[error("share link: its data is cut off or damaged; copy the whole link again")]
     Compressed(String),
     #[error("share link: {0}")]
     Content(ScenarioError),

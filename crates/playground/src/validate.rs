@@ -21,13 +21,13 @@ pub fn validate(s: &Scenario) -> Result {
     if s.duration_ms == 0 || s.duration_ms > DURATION_MS_MAX {
         return Err(ScenarioError::invalid(
             "duration_ms",
-            format!("{} is outside 1..={DURATION_MS_MAX}", s.duration_ms),
+            format!("{} ms; a run lasts from 1 ms to {} ms (one hour)", s.duration_ms, DURATION_MS_MAX),
         ));
     }
     if s.nodes.is_empty() || s.nodes.len() > NODES_MAX {
         return Err(ScenarioError::invalid(
             "nodes",
-            format!("{} nodes; a scenario has 1..={NODES_MAX}", s.nodes.len()),
+            format!("{} nodes; a scenario needs between 1 and {NODES_MAX} nodes", s.nodes.len()),
         ));
     }
     unique_ids(s.nodes.iter().map(|n| n.id.as_str()), "nodes")?;

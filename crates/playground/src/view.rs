@@ -124,6 +124,8 @@ pub struct LinkView {
 pub struct ClusterView {
     pub nodes: Vec<NodeView>,
     pub links: Vec<LinkView>,
+    /// Nodes sit on one circle, the hash ring of a leaderless cluster.
+    pub ring: bool,
 }
 
 /// The canvas is 1000 by 700 user units; nodes without a position go on a circle.
@@ -154,6 +156,43 @@ pub fn circle_position(i: usize, n: usize) -> (i32, i32) {
     let (c, s) = (COS[(step + 48) % 64], COS[step]); // sin, cos of the angle clockwise from the top
     let r = ring_radius(n);
     (CANVAS_WIDTH / 2 + c * r / 1000, CANVAS_HEIGHT / 2 - s * r / 1000)
+}
+
+/// Up to this many nodes every link is drawn; above it only links that carry meaning.
+pub const LINKS_ALL_NODES_MAX: usize = 8;
+
+/// Above this many nodes the default layout is a grid, not a circle: a circle
+/// of 64 nodes on this canvas overlaps itself.
+pub const CIRCLE_LAYOUT_NODES_MAX: usize = 16;
+
+/// Where node `i` of `n` goes when the scenario gives no position: on a
+/// circle for small clusters. Large ones put the first node (the usual first
+/// leader) in the middle and the rest on three rings around it, so the links a
+/// leader uses run between nodes rather than over them. Layout only: these
+/// floats never reach the simulation.
+pub fn default_position(i: usize, n: usize) -> (i32, i32) {
+    if n <= CIRCLE_LAYOUT_NODES_MAX {
+        return circle_position(i, n);
+    }
+    const CENTRE: (f64, f64) = (400.0, 350.0);
+    if i == 0 {
+        return (CENTRE.0 as i32, CENTRE.1 as i32);
+    }
+    // Ring sizes in proportion to their circumference (radius 130, 215, 300).
+    let rest = n - 1;
+    let inner = rest * 130 / 645;
+    let middle = rest * 215 / 645;
+    let (ring, k, count, radius) = if i <= inner {
+        (0, i - 1, inner, 130.0)
+    } else if i <= inner + middle {
+        (1, i - 1 - inner, middle, 215.0)
+    } else {
+        (2, i - 1 - inner - middle, rest - inner - middle, 300.0)
+    };
+    // Each ring starts half a step further round, so rays from the middle
+    // pass between the nodes of the inner rings.
+    let angle = std::f64::consts::TAU * (k as f64 + 0.5 * ring as f64) / count.max(1) as f64;
+    ((CENTRE.0 + radius * angle.sin()).round() as i32, (CENTRE.1 - radius * angle.cos()).round() as i32)
 }
 
 /// A node's state for panels and reports: the neutral [`ReplicaView`] of
@@ -188,8 +227,19 @@ pub struct NodeState {
     pub hints: Vec<(NodeId, u64)>,
 }
 
-/// Every node's state now.
+/// Every node's state now, with its key-value state (for reports and checks).
 pub fn node_states(session: &Session) -> Vec<NodeState> {
+    states(session, true)
+}
+
+/// Every node's state now without its key-value state: what a frame needs.
+/// The canvas runs this every frame; copying every node's map would cost
+/// O(keys × nodes) per frame for nothing it draws.
+pub fn node_summaries(session: &Session) -> Vec<NodeState> {
+    states(session, false)
+}
+
+fn states(session: &Session, with_kv: bool) -> Vec<NodeState> {
     let engine = session.engine();
     let now = session.now_us() as i64;
     engine
@@ -222,7 +272,9 @@ pub fn node_states(session: &Session) -> Vec<NodeState> {
                 (st.lag_entries, st.pending, st.conflicts_resolved) =
                     (n.lag_entries(), n.pending(), n.conflicts_resolved());
                 st.fenced = n.fenced();
-                st.kv = n.kv_siblings();
+                if with_kv {
+                    st.kv = n.kv_siblings();
+                }
                 st.hints = n.hinted_for();
             }
             st
@@ -253,18 +305,19 @@ impl ClusterView {
     pub fn of(session: &Session) -> ClusterView {
         let scenario = session.scenario();
         let names = session.names();
-        let states = node_states(session);
+        let states = node_summaries(session);
         // Lag as the current leader sees it (the same figure as the lag panel),
         // falling back to the follower's own estimate when no leader knows it.
         let leader_lag = session.samples().all().last().map(|s| s.lag.clone()).unwrap_or_default();
         let n = states.len();
+        let ring = session.engine().ring_layout();
         let nodes: Vec<NodeView> = states
             .iter()
             .enumerate()
             .map(|(i, st)| {
                 let id = names.node_name(st.id).to_string();
                 let spec = scenario.nodes.iter().find(|s| s.id == id);
-                let (cx, cy) = circle_position(i, n);
+                let (cx, cy) = if ring { circle_position(i, n) } else { default_position(i, n) };
                 let role = match (st.status, st.role) {
                     (NodeStatus::Crashed, _) | (_, None) => Role::Offline,
                     (NodeStatus::Paused, _) => Role::Paused,
@@ -290,19 +343,28 @@ impl ClusterView {
                 }
             })
             .collect();
+        // Small clusters draw every link. Large ones draw only the links that
+        // carry meaning: those the protocol uses (to and from a leader or a
+        // candidate) and those that are cut; 64 nodes have 2016 pairs.
+        let all = n <= LINKS_ALL_NODES_MAX;
+        let busy = |i: usize| matches!(nodes[i].role, Role::Leader | Role::Candidate);
         let mut links = Vec::new();
         for a in 0..n {
             for b in a + 1..n {
-                let (ia, ib) = (NodeId(a as u32), NodeId(b as u32));
+                let (ia, ib) = (states[a].id, states[b].id);
+                let cut = !session.engine().can_reach(ia, ib) || !session.engine().can_reach(ib, ia);
+                if !(all || cut || busy(a) || busy(b)) {
+                    continue;
+                }
                 links.push(LinkView {
                     from: nodes[a].id.clone(),
                     to: nodes[b].id.clone(),
                     latency_ms: session.engine().link_latency_us(ia, ib) / 1_000,
-                    cut: !session.engine().can_reach(ia, ib) || !session.engine().can_reach(ib, ia),
+                    cut,
                 });
             }
         }
-        ClusterView { nodes, links }
+        ClusterView { nodes, links, ring }
     }
 
     /// Finds a node by id.
@@ -311,9 +373,38 @@ impl ClusterView {
     }
 }
 
+/// Compares node or client ids as a person would: "n2" before "n10".
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    fn split(s: &str) -> (&str, u64, &str) {
+        let head = s.trim_end_matches(|c: char| c.is_ascii_digit());
+        let digits = &s[head.len()..];
+        (head, digits.parse().unwrap_or(0), digits)
+    }
+    let ((ha, na, da), (hb, nb, db)) = (split(a), split(b));
+    ha.cmp(hb).then(na.cmp(&nb)).then(da.len().cmp(&db.len())).then(a.cmp(b))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sixty_four_nodes_get_distinct_positions_left_of_the_partition_zone() {
+        let p: Vec<_> = (0..64).map(|i| default_position(i, 64)).collect();
+        for (i, a) in p.iter().enumerate() {
+            assert!(a.0 > 30 && a.0 < 760 && a.1 > 30 && a.1 < 670, "{a:?}");
+            for b in &p[i + 1..] {
+                assert!((a.0 - b.0).abs() + (a.1 - b.1).abs() >= 50, "{a:?} and {b:?} overlap");
+            }
+        }
+    }
+
+    #[test]
+    fn natural_order_puts_n2_before_n10() {
+        let mut ids = vec!["n10", "n2", "n1", "c3", "n16", "leader"];
+        ids.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(ids, ["c3", "leader", "n1", "n2", "n10", "n16"]);
+    }
 
     #[test]
     fn circle_positions_of_four_nodes_are_top_right_bottom_left() {

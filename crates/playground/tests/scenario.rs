@@ -46,7 +46,7 @@ fn bad_input_names_the_field() {
         (r#""from": "eu""#, r#""from": "mars""#, "network.regions[0].from: no node is in region \"mars\""),
         (r#"["n1", "n2"], ["n3"]"#, r#"["n1", "n2"], ["n4"]"#, "script[0].action[1][0]: unknown node \"n4\""),
         (r#""at_us": 4000000"#, r#""at_us": 1000"#, "script[2].at_us: 1000 is earlier than the entry before (2500000); keep the script in time order"),
-        (r#""duration_ms": 5000"#, r#""duration_ms": 0"#, "duration_ms: 0 is outside 1..=3600000"),
+        (r#""duration_ms": 5000"#, r#""duration_ms": 0"#, "duration_ms: 0 ms; a run lasts from 1 ms to 3600000 ms (one hour)"),
         (r#""timeout_ms": 500"#, r#""timeout_ms": 0"#, "clients[0].timeout_ms: must be at least 1"),
         (r#""read_policy": "any""#, r#""read_policy": "sometimes""#, "clients[0].read_policy: unknown variant `sometimes`, expected one of `any`, `leader`, `read_your_writes`, `monotonic_reads`, `quorum`"),
         (r#""client": "c1""#, r#""client": "c2""#, "script[1].action.client: unknown client \"c2\""),
@@ -62,6 +62,6 @@ fn not_json_and_missing_fields_are_named() {
     assert_eq!(Scenario::from_json(r#"{"version":1}"#).unwrap_err().to_string(), "scenario: missing field `nodes`");
     assert_eq!(
         Scenario::from_json(r#"{"version":1,"nodes":[]}"#).unwrap_err().to_string(),
-        "nodes: 0 nodes; a scenario has 1..=64"
+        "nodes: 0 nodes; a scenario needs between 1 and 64 nodes"
     );
 }

@@ -117,13 +117,17 @@ impl<P: Protocol> Sim<P> {
     /// A reply reaches its client.
     pub(crate) fn reply_arrived(&mut self, op: OpId, reply: Reply) -> Result<(), SimError> {
         let Reply { outcome, token, leader_hint } = reply;
+        let sent_to = self.history.get(op).map(|r| r.node);
         let Some(client) = self.complete(op, outcome) else { return Ok(()) };
         let members = &self.members;
         let state = &mut self.clients[client.0 as usize];
         if let Some(token) = token {
             state.token = token;
         }
-        if let Some(leader) = leader_hint {
+        // A hint from a node the client no longer talks to (it was pointed
+        // elsewhere while this operation was on its way) is stale: following
+        // it would undo the new target.
+        if let Some(leader) = leader_hint.filter(|_| sent_to == Some(state.config.target)) {
             if state.config.follow_leader_hint && members.binary_search(&leader).is_ok() {
                 state.config.target = leader;
             }
@@ -135,9 +139,10 @@ impl<P: Protocol> Sim<P> {
     /// next member in id order: its target may be down, and only a reply
     /// brings a hint.
     pub(crate) fn timed_out(&mut self, op: OpId) -> Result<(), SimError> {
+        let sent_to = self.history.get(op).map(|r| r.node);
         let Some(client) = self.complete(op, Outcome::Info { reason: "timeout".into() }) else { return Ok(()) };
         let state = &mut self.clients[client.0 as usize];
-        if state.config.follow_leader_hint {
+        if state.config.follow_leader_hint && sent_to == Some(state.config.target) {
             let target = state.config.target;
             let next = self.members.iter().find(|&&m| m > target).or(self.members.first());
             if let Some(&next) = next {

@@ -2,6 +2,7 @@
 //! dispatches `Action::Frame`, and the global keyboard shortcuts.
 
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 use gloo_events::{EventListener, EventListenerOptions};
@@ -12,32 +13,49 @@ use yew::prelude::*;
 
 use crate::state::Action;
 
-/// How long recent frames' work took, in milliseconds, newest last.
-const FRAME_SAMPLES_MAX: usize = 600;
+/// How many recent frames' work times are kept, in milliseconds.
+pub const FRAME_SAMPLES_MAX: usize = 600;
+/// The statistics are published once per this many frames.
+pub const FRAME_PUBLISH_EVERY: u64 = 30;
 
-thread_local! {
-    static FRAME_MS: RefCell<std::collections::VecDeque<f64>> = const { RefCell::new(std::collections::VecDeque::new()) };
+/// How long recent frames' work took, newest last, and how many frames were seen.
+#[derive(Debug, Default)]
+pub struct FrameStats {
+    samples: VecDeque<f64>,
+    frames: u64,
 }
 
-/// Records one frame's work and, every 30 frames, publishes
+impl FrameStats {
+    /// Records one frame's work. Every `FRAME_PUBLISH_EVERY` frames it returns
+    /// `"p50 p95 max count"` to publish. (It used to test the buffer's length,
+    /// which stays at its maximum once full: it then published every frame.)
+    pub fn record(&mut self, ms: f64) -> Option<String> {
+        if self.samples.len() == FRAME_SAMPLES_MAX {
+            self.samples.pop_front();
+        }
+        self.samples.push_back(ms);
+        self.frames += 1;
+        if !self.frames.is_multiple_of(FRAME_PUBLISH_EVERY) {
+            return None;
+        }
+        let mut v: Vec<f64> = self.samples.iter().copied().collect();
+        v.sort_by(f64::total_cmp);
+        let at = |q: usize| v[(v.len() - 1) * q / 100];
+        Some(format!("{:.2} {:.2} {:.2} {}", at(50), at(95), at(100), v.len()))
+    }
+}
+
+thread_local! {
+    static FRAME_STATS: RefCell<FrameStats> = RefCell::new(FrameStats::default());
+}
+
+/// Records one frame's work and, every `FRAME_PUBLISH_EVERY` frames, publishes
 /// `data-frame-ms="p50 p95 max count"` on `<body>` for the end-to-end test.
 fn record_frame(ms: f64) {
-    FRAME_MS.with(|f| {
-        let mut f = f.borrow_mut();
-        if f.len() == FRAME_SAMPLES_MAX {
-            f.pop_front();
-        }
-        f.push_back(ms);
-        if f.len() % 30 == 0 {
-            let mut v: Vec<f64> = f.iter().copied().collect();
-            v.sort_by(f64::total_cmp);
-            let at = |q: usize| v[(v.len() - 1) * q / 100];
-            let text = format!("{:.2} {:.2} {:.2} {}", at(50), at(95), at(100), v.len());
-            if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
-                let _ = body.set_attribute("data-frame-ms", &text);
-            }
-        }
-    });
+    let Some(text) = FRAME_STATS.with(|f| f.borrow_mut().record(ms)) else { return };
+    if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+        let _ = body.set_attribute("data-frame-ms", &text);
+    }
 }
 
 /// Calls `dispatch(Action::Frame(t))` on every animation frame while mounted,

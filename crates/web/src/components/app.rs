@@ -10,13 +10,19 @@ use yew::prelude::*;
 use super::canvas::Canvas;
 use super::conflicts::ConflictsPanel;
 use super::controls::{ClientsPanel, SettingsPanel};
+use super::glossary::Glossary;
 use super::help::{HelpOverlay, Legend};
 use super::node_menu::NodeMenu;
-use super::panels::{AnomalyPanel, LagPanel, LogPanel};
+use super::panels::{AnomalyPanel, LagPanel, LogPanel, ThroughputPanel};
 use super::share::ShareBox;
 use super::timeline::Timeline;
 use crate::hooks::{use_animation_frames, use_shortcuts};
 use crate::state::{Action, State};
+
+fn emit_click(dispatch: &Callback<Action>, action: Action) -> Callback<MouseEvent> {
+    let d = dispatch.clone();
+    Callback::from(move |_: MouseEvent| d.emit(action.clone()))
+}
 
 fn location_hash() -> String {
     web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
@@ -30,6 +36,7 @@ fn embed_requested() -> bool {
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(|| State { embed: embed_requested(), ..State::from_fragment(&location_hash()) });
+    let preset_picker = use_node_ref();
     let dispatch = {
         let state = state.clone();
         Callback::from(move |a: Action| state.dispatch(a))
@@ -40,7 +47,13 @@ pub fn app() -> Html {
         let dispatch = dispatch.clone();
         use_effect_with((), move |_| {
             let listener = web_sys::window().map(|w| {
-                EventListener::new(&w, "hashchange", move |_| dispatch.emit(Action::LoadShare(location_hash())))
+                EventListener::new(&w, "hashchange", move |_| {
+                    // A glossary anchor is not a share link.
+                    let hash = location_hash();
+                    if !hash.starts_with("#glossary") {
+                        dispatch.emit(Action::LoadShare(hash));
+                    }
+                })
             });
             move || drop(listener)
         });
@@ -51,6 +64,15 @@ pub fn app() -> Html {
     let node_ids: Vec<String> = cluster.nodes.iter().map(|n| n.id.clone()).collect();
     let selected_detail = state.selected.as_deref().and_then(|id| panels::node_detail(&session, id));
     let menu_node = state.selected.as_deref().filter(|_| state.menu_open).and_then(|id| cluster.node(id).cloned());
+    let menu_peers: Vec<(String, bool)> = menu_node.as_ref().map_or_else(Vec::new, |m| {
+        let cut = |peer: &str| {
+            cluster
+                .links
+                .iter()
+                .any(|l| l.cut && ((l.from == m.id && l.to == peer) || (l.from == peer && l.to == m.id)))
+        };
+        cluster.nodes.iter().filter(|n| n.id != m.id).map(|n| (n.id.clone(), cut(&n.id))).collect()
+    });
     let scenario = session.scenario();
     let on_preset = {
         let d = dispatch.clone();
@@ -60,14 +82,61 @@ pub fn app() -> Html {
             }
         })
     };
-    let preset_options = presets::all().into_iter().map(|p| {
+    let all_presets = presets::all();
+    let preset_label = |p: &presets::Preset| {
         let name = &p.scenario.name;
-        let label = if p.claim.is_empty() || name.starts_with(p.claim) {
+        if p.claim.is_empty() || name.starts_with(p.claim) {
             name.clone()
         } else {
             format!("{} · {name}", p.claim)
-        };
-        html! { <option value={p.name} selected={p.name == state.preset}>{ label }</option> }
+        }
+    };
+    // A share link, an embed or a custom scenario is not one of the presets:
+    // the picker names it by its own name (or "Custom"), never by a preset's.
+    let own_option = state.preset.is_empty().then(|| {
+        let name =
+            if scenario.name.trim().is_empty() { "Custom".to_string() } else { format!("{} (shared)", scenario.name) };
+        html! { <option value="" selected=true disabled=true>{ name }</option> }
+    });
+    let preset_options = all_presets.iter().map(|p| {
+        html! { <option value={p.name} selected={p.name == state.preset}>{ preset_label(p) }</option> }
+    });
+    {
+        // Keep the picker showing the scenario that runs, also after a pick
+        // that waits for confirmation or was cancelled.
+        let (picker, preset) = (preset_picker.clone(), state.preset.clone());
+        use_effect(move || {
+            if let Some(select) = picker.cast::<web_sys::HtmlSelectElement>() {
+                if select.value() != preset {
+                    select.set_value(&preset);
+                }
+            }
+        });
+    }
+    let loading = state.loading.as_ref().map(|l| {
+        let done = session.now_us().saturating_sub(l.from_us);
+        let total = l.target_us.saturating_sub(l.from_us).max(1);
+        let percent = done * 100 / total;
+        html! {
+            <div class="loading" role="group" aria-label="Replaying">
+                <label>{ format!("Replaying to {}: {} done ", super::timeline::seconds(l.target_us), super::timeline::seconds(session.now_us())) }
+                    <progress aria-label="Replay progress" max="100" value={percent.to_string()} aria-valuetext={format!("{percent} %")} />
+                </label>
+                <button onclick={emit_click(&dispatch, Action::CancelLoading)}>{ "Stop here" }</button>
+            </div>
+        }
+    });
+    let confirm = state.pending_preset.as_ref().map(|name| {
+        let label = all_presets.iter().find(|p| p.name == name).map(preset_label).unwrap_or_else(|| name.clone());
+        let at = super::timeline::seconds(session.now_us());
+        let changes = session.scenario().script.len();
+        html! {
+            <div class="confirm" role="alertdialog" aria-label="Open another scenario?">
+                <span>{ format!("Open \u{201c}{label}\u{201d}? Your run here (at {at}, {changes} recorded {}) will be replaced. Copy its link first to keep it.", if changes == 1 { "change" } else { "changes" }) }</span>
+                <button onclick={emit_click(&dispatch, Action::ConfirmPreset)}>{ "Open it" }</button>
+                <button onclick={emit_click(&dispatch, Action::CancelPreset)}>{ "Keep my run" }</button>
+            </div>
+        }
     });
     let notice = state.notice.clone().map(|n| {
         let d = dispatch.clone();
@@ -95,13 +164,15 @@ pub fn app() -> Html {
             <header class="topbar">
                 <h1>{ "Replication Playground" }</h1>
                 <label class="preset">{ "Scenario " }
-                    <select aria-label="Scenario preset" onchange={on_preset}>{ for preset_options }</select>
+                    <select ref={preset_picker} aria-label="Scenario preset" onchange={on_preset}>{ for own_option }{ for preset_options }</select>
                 </label>
                 <div class="spacer" />
                 <button onclick={emit(Action::MakeShareLink)}>{ "Copy link" }</button>
                 <button onclick={emit(Action::ToggleHelp)} aria-label="Keyboard shortcuts">{ "?" }</button>
             </header>
             { for notice }
+            { for confirm }
+            { for loading }
             if let Some(link) = state.share_link.clone() {
                 <ShareBox fragment={link} />
             }
@@ -111,26 +182,30 @@ pub fn app() -> Html {
             }
             <main class="layout">
                 <div class="stage">
+                    <Timeline now_us={session.now_us()} end_us={session.end_us()} playing={state.playing} speed_index={state.speed_index}
+                        achieved_speed_permille={state.achieved_speed_permille} step_note={state.step_note.clone()}
+                        markers={panels::markers(&session, &state.anomalies)} dispatch={dispatch.clone()} />
                     <div class="canvas-wrap">
                         <Canvas cluster={cluster.clone()} messages={panels::messages(&session)} clients={clients.clone()}
                             selected={state.selected.clone()} dragging={state.drag.as_ref().map(|d| d.node.clone())} dispatch={dispatch.clone()} highlight={highlight.clone()} />
                         if let Some(node) = menu_node {
-                            <NodeMenu {node} dispatch={dispatch.clone()} />
+                            <NodeMenu peers={menu_peers} {node} dispatch={dispatch.clone()} />
                         }
                     </div>
                     <Legend />
-                    <Timeline now_us={session.now_us()} end_us={session.end_us()} playing={state.playing} speed_index={state.speed_index}
-                        markers={panels::markers(&session, &state.anomalies)} dispatch={dispatch.clone()} />
                 </div>
                 if !state.embed {
                     <aside class="side">
                         <AnomalyPanel anomalies={state.anomalies.clone()} dispatch={dispatch.clone()} />
                         <ConflictsPanel conflicts={playground::conflicts::conflicts(&session)} total={session.conflicts_total()} dispatch={dispatch.clone()} />
                         <LogPanel detail={selected_detail} />
+                        <ThroughputPanel ops={playground::report::op_counts(session.history())} now_us={session.now_us()} />
                         <LagPanel series={panels::lag_series(&session, LAG_WINDOW_US)} now_us={session.now_us()} window_us={LAG_WINDOW_US} />
                         <ClientsPanel clients={clients.clone()} nodes={node_ids.clone()} ops={panels::recent_ops(&session, &state.anomalies)}
                             highlighted={state.highlighted_ops.clone()} dispatch={dispatch.clone()} />
-                        <SettingsPanel current={settings.clone()} nodes={node_ids} clients={clients.iter().map(|c| c.id.clone()).collect::<Vec<_>>()} dispatch={dispatch.clone()} key_chosen={state.key_chosen.clone()} />
+                        <SettingsPanel current={settings.clone()} nodes={node_ids} clients={clients.iter().map(|c| c.id.clone()).collect::<Vec<_>>()}
+                            workload_rates={clients.iter().map(|c| c.workload_rate_per_s).collect::<Vec<_>>()} network={panels::network_settings(&session)} dispatch={dispatch.clone()} key_chosen={state.key_chosen.clone()} />
+                        <Glossary />
                     </aside>
                 }
             </main>

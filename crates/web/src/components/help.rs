@@ -16,6 +16,21 @@ pub fn legend() -> Html {
     }
 }
 
+/// Focuses an HTML element or an SVG element (a node or a link).
+pub fn focus_any(el: web_sys::Element) {
+    use wasm_bindgen::JsCast;
+    match el.dyn_into::<web_sys::HtmlElement>() {
+        Ok(el) => {
+            let _ = el.focus();
+        }
+        Err(el) => {
+            if let Ok(el) = el.dyn_into::<web_sys::SvgElement>() {
+                let _ = el.focus();
+            }
+        }
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct HelpProps {
     pub on_close: Callback<MouseEvent>,
@@ -32,24 +47,40 @@ pub fn help_overlay(props: &HelpProps) -> Html {
         ("Enter", "open the focused node's actions, or cut/restore the focused link"),
         ("Escape", "close this help or a node's menu"),
         ("↑ ↓", "move between a node's actions"),
+        (
+            "Enter, then \u{201c}Move to partition zone\u{201d}",
+            "cut the focused node off from the rest; \u{201c}Move back from partition zone\u{201d} heals",
+        ),
         ("?", "show or hide this help"),
         ("drag a node", "move it; drop it in the partition zone to cut it off, drag it out to heal"),
-        ("click a link", "cut it or restore it"),
+        ("click a link", "cut it or restore it (or, from the keyboard: a node's actions, \u{201c}Cut or restore a link…\u{201d})"),
+        ("words", "the \u{201c}Words used here\u{201d} panel explains epoch, lease, fencing, semi-sync, commit, applied, quorum and checker; underlined words link to it"),
     ];
     let close = use_node_ref();
     {
-        // Focus moves into the dialog when it opens and back to `?` when it closes.
+        // Focus moves into the dialog when it opens and back where it was
+        // when it closes. If it was on the `?` button (or nowhere), it goes to
+        // Play instead: Space right after closing the help must play, not
+        // press `?` and reopen the help.
         let close = close.clone();
         use_effect_with((), move |_| {
+            let doc = web_sys::window().and_then(|w| w.document());
+            let before = doc.as_ref().and_then(|d| d.active_element());
             if let Some(b) = close.cast::<web_sys::HtmlElement>() {
                 let _ = b.focus();
             }
-            || {
-                let doc = web_sys::window().and_then(|w| w.document());
-                let opener =
-                    doc.and_then(|d| d.query_selector("button[aria-label='Keyboard shortcuts']").ok().flatten());
-                if let Some(b) = opener.and_then(|b| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(b).ok()) {
-                    let _ = b.focus();
+            move || {
+                let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+                let back = before.filter(|el| {
+                    el.is_connected()
+                        && el.tag_name() != "BODY"
+                        && el.get_attribute("aria-label").as_deref() != Some("Keyboard shortcuts")
+                });
+                let target = back.or_else(|| {
+                    doc.query_selector("button[aria-label='Play'], button[aria-label='Pause']").ok().flatten()
+                });
+                if let Some(el) = target {
+                    focus_any(el);
                 }
             }
         });

@@ -5,6 +5,7 @@ pub mod app;
 pub mod canvas;
 pub mod conflicts;
 pub mod controls;
+pub mod glossary;
 pub mod help;
 pub mod leaderless;
 pub mod multi_leader;

@@ -1,4 +1,5 @@
-//! The actions of one node: crash, restart, pause, resume, promote, skew its
+//! The actions of one node: crash, restart, pause, resume, promote, move it
+//! into the partition zone or back (the keyboard's way to partition), skew its
 //! clock. Opened by clicking a node or pressing Enter on it; Escape closes.
 
 use playground::{NodeView, Role, ScriptAction};
@@ -10,6 +11,8 @@ use crate::state::Action;
 #[derive(Properties, PartialEq)]
 pub struct NodeMenuProps {
     pub node: NodeView,
+    /// Every other node, and whether the link to it is cut.
+    pub peers: Vec<(String, bool)>,
     pub dispatch: Callback<Action>,
 }
 
@@ -61,6 +64,30 @@ pub fn node_menu(props: &NodeMenuProps) -> Html {
         let onclick = Callback::from(move |_: MouseEvent| dispatch.emit(Action::Intervene(action.clone())));
         html! { <button role="menuitem" class="menu-item" {onclick}>{ label }</button> }
     };
+    let zone_item = {
+        let (dispatch, id) = (props.dispatch.clone(), id.clone());
+        let onclick = Callback::from(move |_: MouseEvent| dispatch.emit(Action::ToggleZone(id.clone())));
+        let label =
+            if n.x_px >= crate::state::ZONE_X { "Move back from partition zone" } else { "Move to partition zone" };
+        html! { <button role="menuitem" class="menu-item" {onclick}>{ label }</button> }
+    };
+    let links_open = use_state(|| false);
+    let links_toggle = {
+        let open = *links_open;
+        let state = links_open.clone();
+        let onclick = Callback::from(move |_: MouseEvent| state.set(!open));
+        let label = if open { "Hide links" } else { "Cut or restore a link…" };
+        html! { <button role="menuitem" class="menu-item" aria-expanded={open.to_string()} {onclick}>{ label }</button> }
+    };
+    // A link can be cut from here without hitting a thin line with the pointer.
+    let link_items = props.peers.iter().filter(|_| *links_open).map(|(peer, cut)| {
+        let (dispatch, from, to) = (props.dispatch.clone(), id.clone(), peer.clone());
+        let onclick = Callback::from(move |_: MouseEvent| {
+            dispatch.emit(Action::ToggleLink { from: from.clone(), to: to.clone() })
+        });
+        let label = if *cut { format!("Restore link to {peer}") } else { format!("Cut link to {peer}") };
+        html! { <button role="menuitem" class="menu-item link-item" {onclick}>{ label }</button> }
+    });
     let close = {
         let dispatch = props.dispatch.clone();
         Callback::from(move |_: MouseEvent| dispatch.emit(Action::CloseMenu))
@@ -132,6 +159,9 @@ pub fn node_menu(props: &NodeMenuProps) -> Html {
             if n.role == Role::Follower || n.role == Role::Candidate {
                 { item("Promote to leader", ScriptAction::Promote(id.clone())) }
             }
+            { zone_item }
+            { links_toggle }
+            { for link_items }
             { item("Skew clock +200 ms", ScriptAction::SkewClock { node: id.clone(), skew_ms: 200, drift_ppm: 0 }) }
             { item("Reset clock", ScriptAction::SkewClock { node: id.clone(), skew_ms: 0, drift_ppm: 0 }) }
             <button role="menuitem" class="menu-item subtle" onclick={close}>{ "Close" }</button>

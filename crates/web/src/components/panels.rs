@@ -6,6 +6,7 @@ use playground::panels::{LagSeries, NodeDetail};
 use playground::Anomaly;
 use yew::prelude::*;
 
+use super::glossary::term;
 use super::timeline::seconds;
 use crate::state::Action;
 
@@ -44,26 +45,31 @@ pub fn log_panel(props: &LogPanelProps) -> Html {
         }
     });
     let leader = d.leader.clone().unwrap_or_else(|| "none".to_string());
-    let title = if d.has_epoch {
-        format!("{} — {} ({}), epoch {}", d.id, d.role, d.status, d.epoch)
-    } else {
-        format!("{} — {} ({})", d.id, d.role, d.status)
-    };
-    let figures = if d.has_epoch {
-        format!(
-            "leader {leader} · last {} · commit {} · applied {} · clock {:+} ms",
-            d.last_index, d.commit_index, d.applied_index, d.local_clock_skew_ms
+    let (title, figures) = if d.has_epoch {
+        (
+            html! { <h2>{ format!("{}: {} ({}), ", d.id, d.role, d.status) }{ term("epoch", "epoch") }{ format!(" {}", d.epoch) }</h2> },
+            html! {
+                <p class="muted">
+                    { format!("leader {leader} · last {} · ", d.last_index) }{ term("commit", "commit") }{ format!(" {} · ", d.commit_index) }
+                    { term("applied", "applied") }{ format!(" {} · clock {:+} ms", d.applied_index, d.local_clock_skew_ms) }
+                </p>
+            },
         )
     } else {
-        format!(
-            "versions applied {} · queued {} · conflicts resolved {} · clock {:+} ms",
-            d.applied_index, d.pending, d.conflicts_resolved, d.local_clock_skew_ms
+        (
+            html! { <h2>{ format!("{}: {} ({})", d.id, d.role, d.status) }</h2> },
+            html! {
+                <p class="muted">
+                    { "versions " }{ term("applied", "applied") }
+                    { format!(" {} · queued {} · conflicts resolved {} · clock {:+} ms", d.applied_index, d.pending, d.conflicts_resolved, d.local_clock_skew_ms) }
+                </p>
+            },
         )
     };
     html! {
         <section class="panel" aria-label={format!("Log of {}", d.id)}>
-            <h2>{ title }</h2>
-            <p class="muted">{ figures }</p>
+            { title }
+            { figures }
             <table class="log">
                 <thead><tr><th>{ "pos" }</th><th>{ if d.has_epoch { "epoch" } else { "stamp" } }</th><th>{ "write" }</th><th>{ "state" }</th></tr></thead>
                 <tbody>
@@ -75,6 +81,9 @@ pub fn log_panel(props: &LogPanelProps) -> Html {
             </table>
             <h3>{ "State" }</h3>
             <ul class="kv">{ for kv }</ul>
+            if d.kv_total > d.kv.len() {
+                <p class="muted">{ format!("… and {} more keys", d.kv_total - d.kv.len()) }</p>
+            }
         </section>
     }
 }
@@ -86,6 +95,8 @@ pub struct LagPanelProps {
     pub window_us: u64,
 }
 
+/// The lag panel charts this many followers (in natural order); the rest are summed up.
+const LAG_ROWS_SHOWN_MAX: usize = 16;
 const CHART_W: u64 = 200;
 const CHART_H: u64 = 40;
 
@@ -104,7 +115,9 @@ fn sparkline(points: &[(u64, u64)], from_us: u64, window_us: u64) -> String {
 #[function_component(LagPanel)]
 pub fn lag_panel(props: &LagPanelProps) -> Html {
     let from = props.now_us.saturating_sub(props.window_us);
-    let rows = props.series.iter().map(|s| {
+    let hidden = props.series.len().saturating_sub(LAG_ROWS_SHOWN_MAX);
+    let hidden_max = props.series.iter().skip(LAG_ROWS_SHOWN_MAX).map(|s| s.now_entries).max().unwrap_or(0);
+    let rows = props.series.iter().take(LAG_ROWS_SHOWN_MAX).map(|s| {
         let entries: Vec<(u64, u64)> = s.points.iter().map(|p| (p.0, p.1)).collect();
         let ms: Vec<(u64, u64)> = s.points.iter().map(|p| (p.0, p.2 / 1_000)).collect();
         let bar = (s.now_entries.min(20) * 5).to_string();
@@ -129,6 +142,9 @@ pub fn lag_panel(props: &LagPanelProps) -> Html {
                 <p class="muted">{ if props.now_us == 0 { "Press play: lag is sampled every 10 ms." } else { "No leader is feeding followers right now." } }</p>
             }
             { for rows }
+            if hidden > 0 {
+                <p class="muted">{ format!("… and {hidden} more followers, lagging at most {hidden_max} {}.", if hidden_max == 1 { "entry" } else { "entries" }) }</p>
+            }
             <p class="legend-line"><span class="swatch entries" />{ "entries " }<span class="swatch millis" />{ "milliseconds (last 10 s)" }</p>
         </section>
     }
@@ -164,12 +180,34 @@ pub fn anomaly_panel(props: &AnomalyPanelProps) -> Html {
         <section class="panel" aria-label="Anomalies">
             <h2>{ format!("Anomalies ({})", props.anomalies.len()) }</h2>
             if props.anomalies.is_empty() {
-                <p class="muted">{ "None found so far. Every badge here is a checker's finding in the recorded history." }</p>
+                <p class="muted">{ "None found so far. Every badge here is a " }{ term("checker", "checker") }{ "'s finding in the recorded history." }</p>
             }
             <ul class="anomalies">{ for items }</ul>
             if props.anomalies.len() > SHOWN_ANOMALIES {
                 <p class="muted">{ format!("Showing the first {SHOWN_ANOMALIES} of {}; the orange timeline marks show where the others happen.", props.anomalies.len()) }</p>
             }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ThroughputPanelProps {
+    pub ops: playground::report::OpCounts,
+    pub now_us: u64,
+}
+
+/// Successful reads and writes so far and per second of virtual time: what
+/// C10 asks the reader to compare, in the page rather than in a terminal.
+#[function_component(ThroughputPanel)]
+pub fn throughput_panel(props: &ThroughputPanelProps) -> Html {
+    let ms = (props.now_us / 1_000).max(1);
+    let per_s = |n: usize| n as u64 * 1_000 / ms;
+    let o = &props.ops;
+    html! {
+        <section class="panel" aria-label="Throughput">
+            <h2>{ "Throughput" }</h2>
+            <p>{ format!("reads {} ({} per second) · writes {} ({} per second) · failed {} · unknown {}",
+                o.reads_ok, per_s(o.reads_ok), o.writes_ok, per_s(o.writes_ok), o.fail, o.info) }</p>
         </section>
     }
 }

@@ -28,12 +28,19 @@ pub const SPEEDS: [(u64, u64, &str); 9] = [
 ];
 /// The speed the page opens with.
 pub const DEFAULT_SPEED_INDEX: usize = 4;
-/// Engine work per frame is bounded: at most this much virtual time per frame.
-pub const FRAME_VIRTUAL_US_MAX: u64 = 100_000;
-/// Frames longer than this (tab in background) are treated as this long.
+/// Frames longer than this (tab in background, or a frame whose work took
+/// long) count as this long, so engine work per frame is bounded by
+/// `FRAME_REAL_MS_MAX` times the fastest speed (1 s of virtual time at 10×).
+/// When frames take longer than this, the run falls behind the chosen speed
+/// and the timeline shows the speed actually achieved.
 pub const FRAME_REAL_MS_MAX: f64 = 100.0;
-/// While playing, checkers re-run at most this often (real milliseconds).
-pub const CHECK_EVERY_REAL_MS: f64 = 500.0;
+/// A seek forward runs synchronously for at most this long (real ms); the
+/// rest of the replay runs in slices across frames, with a progress bar.
+pub const LOAD_SYNC_MS: f64 = 60.0;
+/// Replay work per animation frame, real milliseconds.
+pub const LOAD_SLICE_FRAME_MS: f64 = 12.0;
+/// The achieved speed is measured over windows of this many real milliseconds.
+pub const ACHIEVED_WINDOW_REAL_MS: f64 = 1_000.0;
 /// The canvas's partition zone starts at this x (canvas units).
 pub const ZONE_X: i32 = 790;
 
@@ -67,12 +74,22 @@ pub struct State {
     pub help_open: bool,
     pub notice: Option<Notice>,
     pub highlighted_ops: Vec<u64>,
-    /// What the checkers found, recomputed when time moves by more than a step.
+    /// What the checkers found at the current time. Recomputed whenever
+    /// what they judge changed (see `ops::CheckKey`), so what the page shows
+    /// at time t never depends on how one got to t.
     pub anomalies: Rc<Vec<Anomaly>>,
-    pub anomalies_at_us: Option<u64>,
-    /// Real time (ms) of the last re-check while playing: checks cost grows
-    /// with the history, so playing re-checks at most every `CHECK_EVERY_REAL_MS`.
-    pub anomalies_real_ms: Option<f64>,
+    pub anomalies_key: Option<ops::CheckKey>,
+    /// What the last step processed, in words.
+    pub step_note: Option<String>,
+    /// (real ms, virtual µs) where the current achieved-speed window began.
+    pub speed_anchor: Option<(f64, u64)>,
+    /// Virtual µs per real ms actually achieved in the last window, ×1000.
+    pub achieved_speed_permille: Option<u64>,
+    /// A replay towards a time, running in slices across frames.
+    pub loading: Option<ops::Loading>,
+    /// A preset the person picked while a run of theirs would be lost: it
+    /// opens only once they confirm.
+    pub pending_preset: Option<String>,
     pub preset: String,
     pub share_link: Option<String>,
     pub embed: bool,
@@ -95,6 +112,10 @@ impl PartialEq for State {
             && self.preset == other.preset
             && self.share_link == other.share_link
             && self.key_chosen == other.key_chosen
+            && self.step_note == other.step_note
+            && self.achieved_speed_permille == other.achieved_speed_permille
+            && self.pending_preset == other.pending_preset
+            && self.loading == other.loading
     }
 }
 
@@ -133,7 +154,14 @@ pub enum Action {
         from: String,
         to: String,
     },
+    /// Pick a preset: it opens at once, or after `ConfirmPreset` if a run would be lost.
     LoadPreset(String),
+    ConfirmPreset,
+    CancelPreset,
+    /// Stop a long replay where it is.
+    CancelLoading,
+    /// Move a node into the partition zone (cutting it off) or back out (healing).
+    ToggleZone(String),
     /// Open a share link's fragment; a broken one leaves the default scenario and a notice.
     LoadShare(String),
     MakeShareLink,
@@ -171,8 +199,12 @@ impl State {
             notice: None,
             highlighted_ops: Vec::new(),
             anomalies: Rc::new(Vec::new()),
-            anomalies_at_us: None,
-            anomalies_real_ms: None,
+            anomalies_key: None,
+            step_note: None,
+            speed_anchor: None,
+            achieved_speed_permille: None,
+            pending_preset: None,
+            loading: None,
             preset: preset.to_string(),
             share_link: None,
             embed: false,
@@ -185,7 +217,7 @@ impl State {
     /// The state for a page opened with `fragment` after `#` (may be empty).
     pub fn from_fragment(fragment: &str) -> State {
         let fragment = fragment.trim_start_matches('#');
-        if fragment.is_empty() {
+        if fragment.is_empty() || fragment.starts_with("glossary") {
             return State::default();
         }
         if let Some(name) = fragment.strip_prefix("preset=") {
@@ -200,8 +232,17 @@ impl State {
                 },
             };
         }
-        match Session::from_share(fragment) {
-            Ok(session) => State::with_session(session, ""),
+        // The replay to the link's time runs in slices (see `ops::Loading`):
+        // a heavy link must not freeze the tab.
+        let opened = playground::share::decode(fragment)
+            .map_err(playground::SessionError::from)
+            .and_then(|shared| Ok((Session::new(shared.scenario)?, shared.at_us)));
+        match opened {
+            Ok((session, at_us)) => {
+                let mut s = State::with_session(session, "");
+                s.seek(at_us);
+                s
+            }
             Err(e) => {
                 let e = e.to_string();
                 let stop = if e.ends_with(['.', '?', '!']) { "" } else { "." };
@@ -230,32 +271,35 @@ impl Reducible for State {
         let mut s = (*self).clone();
         match action {
             Action::Frame(now_ms) => {
+                if s.loading.is_some() {
+                    s.last_frame_ms = Some(now_ms);
+                    s.load_slice(LOAD_SLICE_FRAME_MS);
+                    return Rc::new(s);
+                }
                 if !s.playing && s.last_frame_ms.is_some() {
                     // Nothing moves while paused: keep the same Rc so nothing re-renders.
                     return self;
                 }
                 s.frame(now_ms);
             }
+            Action::TogglePlay if s.loading.is_some() => s.cancel_loading(),
             Action::TogglePlay => {
                 s.playing = !s.playing;
                 s.last_frame_ms = None;
+                s.speed_anchor = None;
+                s.achieved_speed_permille = None;
+                s.step_note = None;
                 if s.now_us() >= s.session.borrow().end_us() {
                     s.playing = false;
                 }
             }
-            Action::StepForward => {
-                s.playing = false;
-                let next = s.session.borrow().next_event_us();
-                if let Some(t) = next {
-                    s.seek(t);
-                }
+            Action::StepForward => s.step(true),
+            Action::StepBack => s.step(false),
+            Action::SetSpeed(i) => {
+                s.speed_index = i.min(SPEEDS.len() - 1);
+                s.speed_anchor = None;
+                s.achieved_speed_permille = None;
             }
-            Action::StepBack => {
-                s.playing = false;
-                let prev = s.session.borrow().prev_event_us().unwrap_or(0);
-                s.seek(prev);
-            }
-            Action::SetSpeed(i) => s.speed_index = i.min(SPEEDS.len() - 1),
             Action::Seek(t) => {
                 s.playing = false;
                 s.seek(t);
@@ -301,20 +345,26 @@ impl Reducible for State {
             }
             Action::DragEnd => s.drag_end(),
             Action::ToggleLink { from, to } => s.toggle_link(from, to),
-            Action::LoadPreset(name) => match presets::find(&name) {
-                Some(scenario) => match State::with_scenario(scenario, &name) {
-                    Ok(next) => {
-                        return Rc::new(State {
-                            embed: s.embed,
-                            speed_index: s.speed_index,
-                            version: s.version + 1,
-                            ..next
-                        })
-                    }
-                    Err(e) => s.fail(e),
-                },
-                None => s.fail(format!("No preset named \"{name}\".")),
-            },
+            Action::LoadPreset(name) => {
+                if name == s.preset {
+                    s.pending_preset = None;
+                } else if s.run_would_be_lost() {
+                    s.pending_preset = Some(name);
+                } else {
+                    return s.open_preset(name);
+                }
+            }
+            Action::ConfirmPreset => {
+                if let Some(name) = s.pending_preset.take() {
+                    return s.open_preset(name);
+                }
+            }
+            Action::CancelPreset => s.pending_preset = None,
+            Action::CancelLoading => s.cancel_loading(),
+            Action::ToggleZone(node) => {
+                s.menu_open = false;
+                s.toggle_zone(&node);
+            }
             Action::LoadShare(fragment) => {
                 let next = State::from_fragment(&fragment);
                 return Rc::new(State { embed: s.embed, version: s.version + 1, ..next });
