@@ -24,8 +24,19 @@ impl LeaderlessNode {
     pub(super) fn store_version(&mut self, key: &str, sib: &Sib, hint: Option<NodeId>, ctx: &mut Ctx<'_>) {
         match hint {
             Some(home) if home != self.id => {
+                // A hinted version that replaces older hinted ones carries
+                // them as parents: only it goes home, and the checkers must
+                // still see that it descends from them.
                 self.both(ctx, |d| {
-                    d.hints.entry(home).or_default().entry(key.to_string()).or_default().merge(sib);
+                    let state = d.hints.entry(home).or_default().entry(key.to_string()).or_default();
+                    let merged = state.merge(sib);
+                    if let Some(held) = state.sibs.iter_mut().find(|e| e.dot == sib.dot) {
+                        for v in merged.replaced.iter().chain(&merged.replaced_seen) {
+                            if !held.seen.contains(v) && *v != held.value {
+                                held.seen.push(v.clone());
+                            }
+                        }
+                    }
                 });
             }
             _ => {
