@@ -61,7 +61,7 @@ test('C19: R + W > N is stated by the sliders; c3 reading with R = 1 gets stale 
 
 test('C20: a write made while n3 is down shows as a hint for n3 on n5, handed back when n3 returns', async () => {
   const { page, seen } = await open('c20-repair-and-handoff');
-  await page.getByRole('slider', { name: 'Speed' }).fill('3');
+  await page.getByRole('slider', { name: 'Speed' }).fill('6');
   await playUntil(page, page.getByRole('button', { name: /^Node n5, replica, 1 hint for n3/ }));
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(SHOTS, 'c20-hint.png'), fullPage: true });

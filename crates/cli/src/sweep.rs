@@ -198,4 +198,14 @@ mod tests {
         assert_eq!(r.error, None, "seed 245");
         assert_eq!((r.anomaly_counts, r.lost_writes), (BTreeMap::new(), 0), "seed 245");
     }
+
+    /// Regression: a hinted version that replaced older hinted ones on the
+    /// node holding them went home alone, without them as parents, so the
+    /// writes it superseded were judged lost (5 in sloppy-quorum seed 2).
+    #[test]
+    fn superseded_hinted_writes_keep_their_parents_seed_2() {
+        let scenario = playground::presets::find("safety-leaderless-sloppy").unwrap();
+        let r = run_seed(&scenario, 2, 6, 0);
+        assert_eq!((r.error, r.lost_writes), (None, 0), "seed 2");
+    }
 }
