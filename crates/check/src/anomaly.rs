@@ -24,18 +24,18 @@ pub enum AnomalyKind {
     /// Replicas still disagreed after writes stopped, faults healed and a
     /// settle period passed: eventual consistency did not hold.
     Divergence,
-    /// A read no single order of the key's operations, consistent with real
-    /// time, can explain: the key was not linearizable (strong).
-    NotLinearizable,
-    /// A reader saw a write but then missed a write it causally depends on
-    /// (an answer before its question): consistent prefix broken.
-    ConsistentPrefix,
     /// A read returned several sibling values for one key.
     SiblingsVisible,
     /// An application invariant broke: more sold than stocked.
     InvariantViolated,
     /// Replication messages per update were unbounded (the rate limit was hit).
     ReplicationStorm,
+    /// A read no single order of the key's operations, consistent with real
+    /// time, can explain: the key was not linearizable (strong).
+    NotLinearizable,
+    /// A reader saw a write but then missed a write it causally depends on
+    /// (an answer before its question): consistent prefix broken.
+    ConsistentPrefix,
 }
 
 impl AnomalyKind {
@@ -47,12 +47,12 @@ impl AnomalyKind {
             AnomalyKind::MonotonicReads => "monotonic-reads violation",
             AnomalyKind::LostWrite => "lost acknowledged write",
             AnomalyKind::SplitBrain => "split brain",
-            AnomalyKind::Divergence => "no convergence",
-            AnomalyKind::NotLinearizable => "not linearizable",
-            AnomalyKind::ConsistentPrefix => "consistent-prefix violation",
             AnomalyKind::SiblingsVisible => "siblings visible to a reader",
             AnomalyKind::InvariantViolated => "application invariant violated",
             AnomalyKind::ReplicationStorm => "replication storm",
+            AnomalyKind::Divergence => "no convergence",
+            AnomalyKind::NotLinearizable => "not linearizable",
+            AnomalyKind::ConsistentPrefix => "consistent-prefix violation",
         }
     }
 }

@@ -112,12 +112,12 @@ impl Causal {
                 at_us: r.complete_us.unwrap_or(r.invoke_us),
                 nodes: vec![r.node],
                 explanation: format!(
-                    "{} read {key} from {} and got {}, but it had already seen {} (op {}), which was written after {} had been seen: an answer before its question",
+                    "{} read {key} from {} and got {}, but its earlier read (op {}) had shown {}, which was written after {} had been seen: an answer before its question",
                     names.client(r.client),
                     names.node(r.node),
                     shown(r),
-                    shown(seen),
                     via.0,
+                    shown(seen),
                     described(d)
                 ),
             });

@@ -20,7 +20,10 @@
 //! [`SEARCH_STATES_MAX`] per acknowledgement; past it the key is "unknown".
 //!
 //! A read that returns several values (siblings) is never linearizable: a
-//! single register holds one value.
+//! single register holds one value. Updates other than writes (counters,
+//! sets, "sell one if in stock") are applied as a single-valued store applies
+//! them (`sim::client::single_value_update`), so two regions both selling the
+//! last item cannot be ordered either.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -38,28 +41,16 @@ pub const OPEN_UNKNOWN_WRITES_MAX: usize = 4;
 /// What an operation does to a register.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Step {
-    Write(String),
-    Read(Vec<String>),
-    Incr(i64),
-    /// Set add/remove and "sell one if in stock", on the register's value
-    /// as `sim::single_value_update` defines it (a sale only succeeds in
-    /// stock, so an acknowledged sale cannot happen at 0).
+    /// Any update, applied as a single-valued store applies it.
     Update(OpKind),
+    Read(Vec<String>),
 }
 
 impl Step {
     /// The state after this step, or `None` if it cannot happen in `state`.
     fn apply(&self, state: &Option<String>) -> Option<Option<String>> {
         match self {
-            Step::Write(v) => Some(Some(v.clone())),
-            Step::Incr(by) => {
-                let current = match state {
-                    None => 0,
-                    Some(s) => s.parse::<i64>().ok()?,
-                };
-                Some(Some(current.saturating_add(*by).to_string()))
-            }
-            Step::Update(kind) => sim::single_value_update(kind, state.as_deref()).ok().map(Some),
+            Step::Update(kind) => sim::client::single_value_update(kind, state.as_deref()).ok().map(Some),
             Step::Read(values) => match (values.as_slice(), state) {
                 ([], None) => Some(state.clone()),
                 ([v], Some(s)) if v == s => Some(state.clone()),
@@ -110,13 +101,9 @@ pub struct Linearizability {
 
 fn step_of(r: &OpRecord) -> Option<Step> {
     match (&r.kind, &r.outcome) {
-        (OpKind::Write { value, .. }, _) => Some(Step::Write(value.clone())),
-        (OpKind::Incr { by, .. }, _) => Some(Step::Incr(*by)),
         (OpKind::Read { .. }, Some(Outcome::Ok { values })) => Some(Step::Read(values.clone())),
-        (kind @ (OpKind::SetAdd { .. } | OpKind::SetRemove { .. } | OpKind::DecrIfPositive { .. }), _) => {
-            Some(Step::Update(kind.clone()))
-        }
-        _ => None,
+        (OpKind::Read { .. }, _) => None,
+        (kind, _) => Some(Step::Update(kind.clone())),
     }
 }
 
@@ -155,12 +142,16 @@ impl Linearizability {
                 return;
             }
             _ => {
-                if matches!(key.open.get(&r.op), Some(Step::Write(_) | Step::Incr(_) | Step::Update(_))) {
+                if matches!(key.open.get(&r.op), Some(Step::Update(_))) {
                     key.unknown_writes.push(r.op);
                     if key.unknown_writes.len() > OPEN_UNKNOWN_WRITES_MAX {
                         let oldest = key.unknown_writes.remove(0);
-                        if let Some(Step::Write(v)) = key.open.remove(&oldest) {
-                            key.forgotten.insert(v);
+                        match key.open.remove(&oldest) {
+                            Some(Step::Update(OpKind::Write { value, .. })) => {
+                                key.forgotten.insert(value);
+                            }
+                            // A forgotten counter or set update changes every later value.
+                            _ => key.gave_up = Some("a timed-out update was no longer tracked".into()),
                         }
                         key.configs = key.configs.iter().map(|c| forget(c, oldest)).collect();
                     }
@@ -187,7 +178,7 @@ impl Linearizability {
         let key = self.keys.get_mut(&name).expect("present above");
         key.open.remove(&r.op);
         key.configs = key.configs.iter().map(|c| forget(c, r.op)).collect();
-        if r.kind.is_update() {
+        if !r.kind.is_read() {
             self.last_acked.entry(name).or_default().push((r.complete_us.unwrap_or(0), r.op));
         }
     }
@@ -201,8 +192,9 @@ impl Linearizability {
         let acked = self.last_acked.get(key).map_or(&[][..], Vec::as_slice);
         let before = acked.partition_point(|&(done, _)| done < r.invoke_us);
         let newest = before.checked_sub(1).and_then(|i| h.get(acked[i].1));
+        let values_known = r.read_values().is_some_and(|v| v.len() == returned.len());
         let why = match newest {
-            Some(w) if !ops.contains(&w.op) => {
+            Some(w) if r.kind.is_read() && values_known && !ops.contains(&w.op) => {
                 ops.push(w.op);
                 format!(
                     "{} was acknowledged at {}, before the read began",
@@ -211,19 +203,20 @@ impl Linearizability {
                 )
             }
             _ if r.read_values().is_some_and(|v| v.len() > 1) => "a single register holds one value".to_string(),
-            _ => "no order of the writes that respects real time ends in that value".to_string(),
+            _ if r.kind.is_read() => "no order of the updates that respects real time ends in that value".to_string(),
+            _ => "in every order that respects real time the store does not allow it".to_string(),
+        };
+        let what = if r.kind.is_read() {
+            format!("{} read {key} from {} and got {}", names.client(r.client), names.node(r.node), shown(r))
+        } else {
+            format!("{}'s \"{}\" through {} succeeded", names.client(r.client), r.kind.describe(), names.node(r.node))
         };
         Anomaly {
             kind: AnomalyKind::NotLinearizable,
             ops,
             at_us: r.complete_us.unwrap_or(r.invoke_us),
             nodes: vec![r.node],
-            explanation: format!(
-                "{} read {key} from {} and got {}: no single order of the operations on {key} explains it, since {why}",
-                names.client(r.client),
-                names.node(r.node),
-                shown(r)
-            ),
+            explanation: format!("{what}: no single order of the operations on {key} explains it, since {why}"),
         }
     }
 }

@@ -420,7 +420,7 @@ fn a_read_that_goes_back_after_another_saw_the_new_value_is_not_linearizable() {
     assert_eq!(ops_of(&found), vec![vec![3, 0]]);
     assert_eq!(
         found[0].explanation,
-        "c3 read x from n3 and got \"a\": no single order of the operations on x explains it, since no order of the writes that respects real time ends in that value"
+        "c3 read x from n3 and got \"a\": no single order of the operations on x explains it, since no order of the updates that respects real time ends in that value"
     );
     // No stale read: the newer write was not acknowledged before the read.
     assert_eq!(stale_reads(&b.history()), vec![]);
@@ -457,6 +457,6 @@ fn an_answer_seen_before_its_question_breaks_consistent_prefix() {
     assert_eq!(ops_of(&found), vec![vec![4, 0, 3]]);
     assert_eq!(
         found[0].explanation,
-        "c3 read question from n3 and got nothing, but it had already seen \"because\" (op 3), which was written after op 0 (question = \"why?\") had been seen: an answer before its question"
+        "c3 read question from n3 and got nothing, but its earlier read (op 3) had shown \"because\", which was written after op 0 (question = \"why?\") had been seen: an answer before its question"
     );
 }

@@ -70,6 +70,6 @@ pub fn shown(read: &OpRecord) -> String {
 pub fn described(w: &OpRecord) -> String {
     match &w.kind {
         OpKind::Write { key, value } => format!("op {} ({key} = {value:?})", w.op.0),
-        other => format!("op {} ({})", w.op.0, other.key()),
+        other => format!("op {} ({})", w.op.0, other.describe()),
     }
 }

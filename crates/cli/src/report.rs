@@ -52,15 +52,7 @@ pub fn print_human(r: &Report, scenario_arg: &str) {
     if !r.leader_changes.is_empty() {
         println!("  without a leader: {} ms; with two or more: {} ms", r.no_leader_ms, r.two_leaders_ms);
     }
-    if r.writes_not_judged > 0 {
-        println!(
-            "  lost acknowledged writes: {} ({} older than every replica's retained log, not judged)",
-            r.lost_writes, r.writes_not_judged
-        );
-    } else {
-        println!("  lost acknowledged writes: {}", r.lost_writes);
-    }
-    println!("  eventual consistency: {}", r.convergence);
+    println!("  lost acknowledged writes: {}", r.lost_writes);
     if !r.write_latency.is_empty() {
         let each: Vec<String> = r
             .write_latency

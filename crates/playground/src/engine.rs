@@ -176,6 +176,16 @@ impl Engine {
         with_timeline!(self, tl => tl.sim().trace().from_seq(seq).for_each(|r| f(r.at_us, &r.event)))
     }
 
+    /// Calls `f` for every kept trace record with `from_us <= at_us < to_us`, oldest first.
+    pub fn for_each_record_between(&self, from_us: Micros, to_us: Micros, mut f: impl FnMut(Micros, &TraceEvent)) {
+        with_timeline!(self, tl => tl
+            .sim()
+            .trace()
+            .since(from_us)
+            .take_while(|r| r.at_us < to_us)
+            .for_each(|r| f(r.at_us, &r.event)))
+    }
+
     pub fn events_processed(&self) -> u64 {
         with_timeline!(self, tl => tl.sim().events_processed())
     }
@@ -190,11 +200,6 @@ impl Engine {
 
     pub fn status(&self, node: NodeId) -> NodeStatus {
         with_timeline!(self, tl => tl.sim().node_status(node))
-    }
-
-    /// What a node applied to each key (its version data), if it is running.
-    pub fn versions(&self, node: NodeId) -> Option<sim::versions::NodeVersions> {
-        self.node(node).map(|n| n.versions())
     }
 }
 

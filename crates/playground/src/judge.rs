@@ -143,7 +143,7 @@ impl Judge {
             .nodes()
             .into_iter()
             .filter(|&n| engine.status(n) == NodeStatus::Up)
-            .filter_map(|n| Some((n, engine.versions(n)?)))
+            .filter_map(|n| Some((n, engine.node(n)?.versions())))
             .collect();
         let mut state = ReplicaVersions::new(at_us, BTreeMap::new());
         let keys: BTreeSet<&String> = nodes.values().flat_map(|kv| kv.keys()).collect();

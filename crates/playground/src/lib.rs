@@ -8,11 +8,14 @@
 
 pub mod compile;
 pub mod conflicts;
+pub mod diagram;
 mod engine;
 pub mod family;
+pub mod guarantees;
 pub mod judge;
 pub mod leaderless;
 pub mod multi_leader;
+pub mod narration;
 pub mod panels;
 pub mod presets;
 pub mod protocol;

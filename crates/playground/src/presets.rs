@@ -37,6 +37,7 @@ const SOURCES: &[(&str, &str, &str)] = &[
     ("c10-read-scaling", "C10", include_str!("../presets/c10-read-scaling.json")),
     ("c11-lag-growth", "C11", include_str!("../presets/c11-lag-growth.json")),
     ("c12-read-your-writes", "C12", include_str!("../presets/c12-read-your-writes.json")),
+    ("c23-consistency-models", "C23", include_str!("../presets/c23-consistency-models.json")),
     ("c13-local-writes-per-region", "C13", include_str!("../presets/c13-local-writes-per-region.json")),
     ("c14-same-key-two-leaders", "C14", include_str!("../presets/c14-same-key-two-leaders.json")),
     ("c15-lww-clock-skew", "C15", include_str!("../presets/c15-lww-clock-skew.json")),

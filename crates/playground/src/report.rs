@@ -157,16 +157,14 @@ pub fn op_counts(history: &sim::History) -> OpCounts {
 /// the incremental checkers have judged (see [`crate::judge`]), plus split
 /// brain from the role events so far.
 pub fn anomalies(session: &Session) -> Vec<Anomaly> {
+    let engine = session.engine();
+    let names = session.names().for_checks();
     let mut out = session.judge().anomalies();
     // Several leaders at once is the design of some families, not split brain.
-    if session.engine().one_leader() {
-        out.extend(split_brain(session.engine().history(), session.roles(), &session.names().for_checks()));
+    if engine.one_leader() {
+        out.extend(split_brain(engine.history(), session.roles(), &names));
     }
-    out.extend(check::check_application(
-        session.engine().history(),
-        &session.messages(),
-        &session.names().for_checks(),
-    ));
+    out.extend(check::check_application(engine.history(), &session.messages(), &names));
     check::sort(&mut out);
     out
 }
@@ -233,6 +231,8 @@ impl Report {
             anomalies,
             anomaly_counts,
             lost_writes,
+            writes_not_judged: session.judge().writes_not_judged(),
+            convergence: convergence_line(session),
             write_latency: write_latency(session),
             conflicts_total: session.conflicts_total(),
             conflicts: session
@@ -250,8 +250,6 @@ impl Report {
                 })
                 .collect(),
             messages: session.messages(),
-            writes_not_judged: session.judge().writes_not_judged(),
-            convergence: convergence_line(session),
             warnings: session.warnings().to_vec(),
         }
     }

@@ -7,9 +7,9 @@
 
 use std::collections::BTreeMap;
 
+use replication::versions::KeyVersions;
 use replication::view::{SiblingMap, StoreSummary};
 use serde::{Deserialize, Serialize};
-use sim::versions::NodeVersions;
 use sim::{NodeId, NodeStatus};
 
 use crate::session::Session;
@@ -232,20 +232,20 @@ pub fn node_states(session: &Session) -> Vec<NodeState> {
 
 /// Every node's version data (see [`replication::versions`]), nodes that
 /// are up only: what the checkers judge kept and lost writes from.
-pub fn node_versions(session: &Session) -> BTreeMap<NodeId, NodeVersions> {
+pub fn node_versions(session: &Session) -> BTreeMap<NodeId, BTreeMap<String, KeyVersions>> {
     let engine = session.engine();
     engine
         .nodes()
         .into_iter()
         .filter(|&id| engine.status(id) == NodeStatus::Up)
-        .filter_map(|id| Some((id, engine.versions(id)?)))
+        .filter_map(|id| Some((id, engine.node(id)?.versions())))
         .collect()
 }
 
 /// True if some node that is up keeps the write of `value` to `key`: it is
 /// an ancestor-or-self of that node's current value(s).
 pub fn write_kept(session: &Session, key: &str, value: &str) -> bool {
-    node_versions(session).values().any(|v| v.get(key).is_some_and(|k| replication::view::keeps(k, value)))
+    node_versions(session).values().any(|v| v.get(key).is_some_and(|k| k.keeps(value)))
 }
 
 impl ClusterView {

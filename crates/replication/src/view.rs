@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use sim::{NodeId, Role};
 
-use sim::versions::NodeVersions;
+use crate::versions::KeyVersions;
 
 /// A node's key-value state: each key's current value, or several siblings.
 pub type SiblingMap = BTreeMap<String, Vec<String>>;
@@ -124,23 +124,7 @@ pub trait ReplicaView {
     }
     /// Per key: the versions this node applied, in order, each with the
     /// values its writer had seen, and the node's current value(s).
-    fn versions(&self) -> NodeVersions;
-}
-
-/// True if `value` is an ancestor-or-self of one of `kv`'s current values,
-/// following each version's `seen` parents (a write this replica keeps).
-pub fn keeps(kv: &sim::versions::KeyVersions, value: &str) -> bool {
-    let mut frontier: Vec<&str> = kv.current.iter().map(String::as_str).collect();
-    let mut visited = std::collections::BTreeSet::new();
-    while let Some(v) = frontier.pop() {
-        if v == value {
-            return true;
-        }
-        if visited.insert(v) {
-            frontier.extend(kv.applied.iter().filter(|x| x.value == v).flat_map(|x| x.seen.iter().map(String::as_str)));
-        }
-    }
-    false
+    fn versions(&self) -> BTreeMap<String, KeyVersions>;
 }
 
 /// The single values of a sibling map (keys holding one value), for checks
@@ -172,7 +156,8 @@ impl ReplicaView for sim::testkit::RegisterNode {
     fn pending(&self) -> u64 {
         0
     }
-    fn versions(&self) -> NodeVersions {
+    fn versions(&self) -> BTreeMap<String, KeyVersions> {
+        // The register keeps no history: each value stands alone, folded.
         sim::testkit::RegisterNode::versions(self)
     }
 }

@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 /// One version of a key as a replica applied it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Version {
     pub value: String,
     /// Values of this key the writer had seen when it wrote this version.
@@ -42,7 +42,32 @@ pub struct KeyVersions {
     pub folded: bool,
 }
 
+impl Version {
+    pub fn new(value: &str, seen: &[&str]) -> Self {
+        Version { value: value.to_string(), seen: seen.iter().map(|s| s.to_string()).collect() }
+    }
+}
+
 impl KeyVersions {
+    /// True if `value` is an ancestor-or-self of a current value, following
+    /// `seen` through the applied versions.
+    pub fn keeps(&self, value: &str) -> bool {
+        let mut frontier: Vec<&str> = self.current.iter().map(String::as_str).collect();
+        let mut visited = std::collections::BTreeSet::new();
+        while let Some(v) = frontier.pop() {
+            if v == value {
+                return true;
+            }
+            if !visited.insert(v) {
+                continue;
+            }
+            for version in self.applied.iter().filter(|x| x.value == v) {
+                frontier.extend(version.seen.iter().map(String::as_str));
+            }
+        }
+        false
+    }
+
     /// A single-writer history: each version saw the one before it. `base`
     /// is a folded snapshot value the chain starts from, if any.
     pub fn chain(base: Option<String>, values: impl IntoIterator<Item = String>) -> KeyVersions {

@@ -108,7 +108,7 @@ fn concurrent_writes_become_siblings_and_a_write_that_read_them_replaces_them() 
     assert_eq!(o[4], ok(&["Asha Kumar"]));
     let home = sim.node(NodeId(2)).unwrap();
     let v = &home.versions()["x"];
-    let keeps = |value: &str| crate::view::keeps(v, value);
+    let keeps = |value: &str| v.keeps(value);
     assert!(keeps("Asha") && keeps("Asha K.") && keeps("Asha Kumar"), "{v:?}");
     assert_eq!(home.store(), crate::view::StoreSummary::Versions { applied: 3, keys_with_siblings: 0 });
 }

@@ -3,12 +3,14 @@
 //! timestamps or version vectors, and lag as the updates a leader still
 //! waits to have acknowledged per peer.
 
+use std::collections::BTreeMap;
+
 use sim::{NodeId, Role};
 
 use super::node::MultiLeaderNode;
 use super::settings::Strategy;
+use crate::versions::KeyVersions;
 use crate::view::{PeerLag, ReplicaView, SiblingMap, StoreRow, StoreSummary};
-use sim::versions::NodeVersions;
 
 impl ReplicaView for MultiLeaderNode {
     fn role(&self) -> Role {
@@ -91,7 +93,7 @@ impl ReplicaView for MultiLeaderNode {
             .collect()
     }
 
-    fn versions(&self) -> NodeVersions {
+    fn versions(&self) -> BTreeMap<String, KeyVersions> {
         self.store().versions()
     }
 }

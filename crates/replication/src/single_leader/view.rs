@@ -10,8 +10,8 @@ use sim::{NodeId, Role};
 use super::node::SingleLeaderNode;
 use super::settings::{FollowerMode, SingleLeaderSettings};
 use crate::log::ReplicatedLog;
+use crate::versions::KeyVersions;
 use crate::view::{PeerLag, SiblingMap, StoreRow, StoreSummary};
-use sim::versions::NodeVersions;
 
 /// One log entry as the page lists it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,12 +106,6 @@ impl SingleLeaderNode {
     /// The applied key-value state, values only.
     pub fn kv(&self) -> BTreeMap<String, String> {
         self.log.kv().iter().map(|(k, v)| (k.clone(), v.value.clone())).collect()
-    }
-
-    /// What this node applied to each key, for the lost-write and
-    /// convergence checkers.
-    pub fn versions(&self) -> sim::versions::NodeVersions {
-        self.log.versions()
     }
 
     /// One key of the applied state.
@@ -264,7 +258,10 @@ impl crate::view::ReplicaView for SingleLeaderNode {
             .collect()
     }
 
-    fn versions(&self) -> NodeVersions {
-        SingleLeaderNode::versions(self)
+    /// Each applied entry is a version whose writer (the leader that
+    /// appended it) had seen the key's value just before it in the log; the
+    /// snapshot's value stands first, marked folded (see `ReplicatedLog::versions`).
+    fn versions(&self) -> BTreeMap<String, KeyVersions> {
+        self.log.versions()
     }
 }

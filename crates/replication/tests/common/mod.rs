@@ -6,6 +6,7 @@
 
 use check::{check_history, divergence, lost_writes, role_events, Anomaly, AnomalyKind, Names, ReplicaVersions};
 use replication::single_leader::{SingleLeader, SingleLeaderCommand, SingleLeaderSettings};
+use replication::ReplicaView;
 use sim::{
     Action, ClientConfig, ClientId, LinkConfig, Micros, NodeEvent, NodeId, NodeStatus, OpKind, OpRecord, Outcome, Sim,
     SimConfig, TraceEvent, Workload,
