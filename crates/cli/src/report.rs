@@ -16,6 +16,17 @@ pub fn print_human(r: &Report, scenario_arg: &str) {
         o.ok, o.reads_ok, o.writes_ok, o.fail, o.info, o.pending
     );
     println!("  throughput: {} reads/s, {} writes/s", r.reads_per_s, r.writes_per_s);
+    let a = &r.availability;
+    if a.refused() > 0 {
+        println!(
+            "  refused for lack of a quorum: {} reads, {} writes, {} writes unknown (from {} to {})",
+            a.reads_refused,
+            a.writes_refused,
+            a.writes_unknown,
+            ms(a.first_us.unwrap_or(0)),
+            ms(a.last_us.unwrap_or(0))
+        );
+    }
     println!("  nodes:");
     for n in &r.nodes {
         println!(
@@ -37,7 +48,10 @@ pub fn print_human(r: &Report, scenario_arg: &str) {
     if !changes.is_empty() {
         println!("  leaders: {}", changes.join(", "));
     }
-    println!("  without a leader: {} ms; with two or more: {} ms", r.no_leader_ms, r.two_leaders_ms);
+    // Families without leaders (leaderless) have nothing to say here.
+    if !r.leader_changes.is_empty() {
+        println!("  without a leader: {} ms; with two or more: {} ms", r.no_leader_ms, r.two_leaders_ms);
+    }
     println!("  lost acknowledged writes: {}", r.lost_writes);
     if !r.write_latency.is_empty() {
         let each: Vec<String> = r

@@ -47,6 +47,10 @@ struct SeedResult {
     trace_hash: String,
     anomaly_counts: BTreeMap<String, usize>,
     lost_writes: usize,
+    /// The eventual-consistency verdict's first words: "converged", ...
+    convergence: String,
+    /// Operations refused (or left unknown) for lack of a quorum.
+    refused_no_quorum: usize,
     error: Option<String>,
 }
 
@@ -65,6 +69,10 @@ struct SweepReport {
     first_seeds_with: BTreeMap<String, Vec<u64>>,
     seeds_with_errors: u64,
     clean_seeds: u64,
+    /// Seeds per eventual-consistency verdict ("converged", "not judged", ...).
+    convergence: BTreeMap<String, u64>,
+    /// Operations refused for lack of a quorum, summed over every seed.
+    refused_no_quorum_total: usize,
 }
 
 fn run_seed(scenario: &Scenario, seed: u64, random_faults: u32, random_skew_ms: u64) -> SeedResult {
@@ -80,6 +88,8 @@ fn run_seed(scenario: &Scenario, seed: u64, random_faults: u32, random_skew_ms: 
             trace_hash: r.trace_hash,
             anomaly_counts: r.anomaly_counts,
             lost_writes: r.lost_writes,
+            convergence: r.convergence.split(':').next().unwrap_or("").to_string(),
+            refused_no_quorum: r.availability.refused(),
             error: None,
         },
         Err(e) => SeedResult {
@@ -87,6 +97,8 @@ fn run_seed(scenario: &Scenario, seed: u64, random_faults: u32, random_skew_ms: 
             trace_hash: String::new(),
             anomaly_counts: BTreeMap::new(),
             lost_writes: 0,
+            convergence: String::new(),
+            refused_no_quorum: 0,
             error: Some(e.to_string()),
         },
     }
@@ -115,8 +127,13 @@ pub fn sweep(scenario: &Scenario, path: &Path, options: &SweepOptions) -> Result
         first_seeds_with: BTreeMap::new(),
         seeds_with_errors: 0,
         clean_seeds: 0,
+        convergence: BTreeMap::new(),
+        refused_no_quorum_total: results.iter().map(|r| r.refused_no_quorum).sum(),
     };
     for r in &results {
+        if r.error.is_none() {
+            *report.convergence.entry(r.convergence.clone()).or_default() += 1;
+        }
         if r.error.is_some() {
             report.seeds_with_errors += 1;
         } else if r.anomaly_counts.is_empty() {
@@ -143,6 +160,11 @@ pub fn sweep(scenario: &Scenario, path: &Path, options: &SweepOptions) -> Result
         report.clean_seeds,
         report.lost_writes_total
     );
+    let verdicts: Vec<String> = report.convergence.iter().map(|(v, n)| format!("{v} {n}")).collect();
+    println!("  eventual consistency: {}", verdicts.join(", "));
+    if report.refused_no_quorum_total > 0 {
+        println!("  operations refused for lack of a quorum: {}", report.refused_no_quorum_total);
+    }
     let arg = scenario_arg(&path.display().to_string(), random_faults, random_skew_ms);
     for (kind, n) in &report.seeds_with {
         let first = &report.first_seeds_with[kind];
@@ -175,5 +197,15 @@ mod tests {
         let r = run_seed(&scenario, 245, 6, 0);
         assert_eq!(r.error, None, "seed 245");
         assert_eq!((r.anomaly_counts, r.lost_writes), (BTreeMap::new(), 0), "seed 245");
+    }
+
+    /// Regression: a hinted version that replaced older hinted ones on the
+    /// node holding them went home alone, without them as parents, so the
+    /// writes it superseded were judged lost (5 in sloppy-quorum seed 2).
+    #[test]
+    fn superseded_hinted_writes_keep_their_parents_seed_2() {
+        let scenario = playground::presets::find("safety-leaderless-sloppy").unwrap();
+        let r = run_seed(&scenario, 2, 6, 0);
+        assert_eq!((r.error, r.lost_writes), (None, 0), "seed 2");
     }
 }

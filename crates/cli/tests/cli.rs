@@ -45,6 +45,7 @@ fn a_sweep_prints_the_command_that_reproduces_its_first_failing_seed() {
     let (code, out, err) = rp(&["sweep", "preset:c05-async-failover-loss", "--seeds", "3"]);
     assert_eq!(code, 0, "{err}");
     let want = "3 seeds (1..=3), 0 random faults each: 0 clean; 12 acknowledged writes lost in all
+  eventual consistency: converged 3
        3 seeds with lost acknowledged write; first: [1, 2, 3]
          reproduce: rp run preset:c05-async-failover-loss --seed 1
 ";

@@ -211,6 +211,7 @@ impl Family for Leaderless {
             }
         }
         SettingsView::Leaderless(LeaderlessSettingsView {
+            nodes: sim.nodes().len() as u32,
             n: s.n,
             r: s.r,
             w: s.w,

@@ -376,6 +376,8 @@ pub enum SettingsView {
 /// hints waiting to be handed back.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct LeaderlessSettingsView {
+    /// Nodes in the cluster: N's upper bound.
+    pub nodes: u32,
     pub n: u32,
     pub r: u32,
     pub w: u32,

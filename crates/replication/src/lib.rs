@@ -12,8 +12,8 @@
 //! - [`leaderless`]: Dynamo style; N, R, W quorums on a consistent-hash
 //!   ring, dotted version vectors, read repair, sloppy quorum with hinted
 //!   handoff, Merkle-tree anti-entropy.
-//! - [`view`]: the protocol-neutral view every node implements, including
-//!   the version data (`sim::versions`) it hands the checkers.
+//! - [`view`]: the protocol-neutral view every node implements; [`versions`]:
+//!   the version data it hands the checkers.
 
 pub mod leaderless;
 pub mod log;

@@ -127,6 +127,8 @@ pub struct Merged {
     pub added: bool,
     /// Values it replaced (versions it covered).
     pub replaced: Vec<String>,
+    /// The parents (`seen`) of the versions it replaced.
+    pub replaced_seen: Vec<String>,
 }
 
 /// One key on one replica: the versions no other held version covers,
@@ -148,11 +150,12 @@ impl KeyState {
             return Merged::default();
         }
         let before = self.seen_vv.clone();
-        let mut replaced = Vec::new();
+        let (mut replaced, mut replaced_seen) = (Vec::new(), Vec::new());
         self.sibs.retain(|e| {
             let covered = s.covers(e.dot);
             if covered {
                 replaced.push(e.value.clone());
+                replaced_seen.extend(e.seen.iter().cloned());
             }
             !covered
         });
@@ -164,7 +167,7 @@ impl KeyState {
             self.sibs.iter().all(|a| self.sibs.iter().all(|b| a.dot == b.dot || !a.covers(b.dot))),
             "held siblings are mutually concurrent"
         );
-        Merged { added: true, replaced }
+        Merged { added: true, replaced, replaced_seen }
     }
 
     /// Merges every version of `other`; the values added here.

@@ -24,8 +24,19 @@ impl LeaderlessNode {
     pub(super) fn store_version(&mut self, key: &str, sib: &Sib, hint: Option<NodeId>, ctx: &mut Ctx<'_>) {
         match hint {
             Some(home) if home != self.id => {
+                // A hinted version that replaces older hinted ones carries
+                // them as parents: only it goes home, and the checkers must
+                // still see that it descends from them.
                 self.both(ctx, |d| {
-                    d.hints.entry(home).or_default().entry(key.to_string()).or_default().merge(sib);
+                    let state = d.hints.entry(home).or_default().entry(key.to_string()).or_default();
+                    let merged = state.merge(sib);
+                    if let Some(held) = state.sibs.iter_mut().find(|e| e.dot == sib.dot) {
+                        for v in merged.replaced.iter().chain(&merged.replaced_seen) {
+                            if !held.seen.contains(v) && *v != held.value {
+                                held.seen.push(v.clone());
+                            }
+                        }
+                    }
                 });
             }
             _ => {
@@ -42,13 +53,22 @@ impl LeaderlessNode {
             for s in sibs {
                 let state = d.store.entry(key.to_string()).or_default();
                 let merged = state.merge(s);
+                let history = d.history.entry(key.to_string()).or_default();
                 if !merged.added {
+                    // Already superseded here: keep it as a version this
+                    // node knows, so the chain from what it holds back to
+                    // it stays visible (a hint handed back late, a repair).
+                    if !history.iter().any(|v| v.value == s.value) {
+                        if history.len() >= VERSIONS_PER_KEY_MAX {
+                            history.remove(0);
+                        }
+                        history.push(Version { value: s.value.clone(), seen: s.seen.clone() });
+                    }
                     continue;
                 }
                 d.applied += 1;
                 let mut seen = s.seen.clone();
                 seen.extend(merged.replaced.into_iter().filter(|v| !s.seen.contains(v) && *v != s.value));
-                let history = d.history.entry(key.to_string()).or_default();
                 if history.len() >= VERSIONS_PER_KEY_MAX {
                     history.remove(0);
                 }

@@ -201,3 +201,32 @@ fn anti_entropy_fixes_a_replica_no_read_touched() {
         ]
     );
 }
+
+#[test]
+fn with_one_home_down_a_sloppy_write_is_acknowledged_by_w_and_still_leaves_a_hint() {
+    let (h, spare) = homes();
+    let settings = LeaderlessSettings { sloppy_quorum: true, ..LeaderlessSettings::default() };
+    let mut sim = start(settings, &[1]);
+    at(&mut sim, 1_000, Action::Crash(NodeId(h[0])));
+    write(&mut sim, 10_000, 0, "a");
+    sim.run_until(300_000).unwrap();
+    assert_eq!(sim.history().ops[0].complete_us, Some(13_000), "W = 2 answered at once");
+    let hints: Vec<u64> = spare.iter().map(|&s| sim.node(NodeId(s)).unwrap().pending()).collect();
+    assert_eq!(hints, vec![1, 0], "the first spare holds the hint for the missing home");
+    assert_eq!(sim.node(NodeId(spare[0])).unwrap().hinted_for(), vec![(NodeId(h[0]), 1)]);
+}
+
+#[test]
+fn a_client_with_its_own_r_of_one_reads_from_the_first_replica_to_answer() {
+    let (h, _) = homes();
+    let mut settings = LeaderlessSettings::default();
+    settings.clients.insert(ClientId(1), super::ClientQuorum { r: Some(1), w: None });
+    // Client 1 talks to a home, which answers itself at once.
+    let mut sim = start(settings, &[1, h[0]]);
+    write(&mut sim, 10_000, 0, "a");
+    read(&mut sim, 20_000, 1);
+    read(&mut sim, 20_000, 0);
+    sim.run_until(100_000).unwrap();
+    let done: Vec<Option<u64>> = sim.history().ops.iter().map(|o| o.complete_us).collect();
+    assert_eq!(done, vec![Some(13_000), Some(21_000), Some(23_000)], "R = 1 at once; R = 2 one round trip later");
+}

@@ -65,7 +65,7 @@ fn on_off(on: bool) -> &'static str {
 #[function_component(LeaderlessSettings)]
 pub fn leaderless_settings(props: &LeaderlessSettingsProps) -> Html {
     let (d, c) = (&props.dispatch, &props.current);
-    let n_max = c.n.max(c.preference_lists.iter().map(|p| p.1.len() as u32).max().unwrap_or(0)).max(7);
+    let n_max = c.nodes.max(1);
     let sloppy =
         on_select(d, |v| (!v.is_empty()).then(|| Action::Intervene(ScriptAction::SetSloppyQuorum { on: v == "on" })));
     let repair =
