@@ -6,6 +6,7 @@
 //! must never depend on wasm or the web, so that everything a page shows can
 //! be computed and tested natively.
 
+pub mod compare;
 pub mod compile;
 pub mod conflicts;
 pub mod diagram;

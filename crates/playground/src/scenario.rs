@@ -56,6 +56,9 @@ pub struct Scenario {
     pub clients: Vec<ClientSpec>,
     #[serde(default)]
     pub script: Vec<ScriptEntry>,
+    /// Compare mode: the same scenario run a second time with one difference.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compare: Option<crate::compare::CompareSpec>,
 }
 
 fn default_seed() -> u64 {

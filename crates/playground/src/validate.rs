@@ -31,6 +31,9 @@ pub fn validate(s: &Scenario) -> Result {
         ));
     }
     unique_ids(s.nodes.iter().map(|n| n.id.as_str()), "nodes")?;
+    if s.compare.is_some() {
+        crate::compare::other_side(s)?;
+    }
     if s.clients.len() > CLIENTS_MAX {
         return Err(ScenarioError::invalid("clients", format!("{} clients; at most {CLIENTS_MAX}", s.clients.len())));
     }

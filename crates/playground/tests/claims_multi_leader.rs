@@ -93,6 +93,7 @@ fn c15_last_write_wins_drops_the_later_write_under_clock_skew() {
     c14.nodes[0].clock_skew_ms = 50;
     c14.name = r.name.clone();
     c14.caption = s.scenario().caption.clone();
+    c14.compare = s.scenario().compare.clone(); // C15 opens compared with version vectors
     assert_eq!(&c14, s.scenario(), "C15 is C14 plus n1's skew");
     assert_eq!(r.conflicts_total, 4);
     let c = &r.conflicts[0];
