@@ -13,6 +13,9 @@ use playground::{presets, Anomaly, Scenario, ScriptAction, Session};
 use yew::Reducible;
 
 mod ops;
+mod why;
+
+pub use why::{CompareSide, WhyPanel, WhyView, DIAGRAM_WINDOWS_US, WHY_EVERY_FRAMES};
 
 /// Virtual microseconds per real millisecond, slow motion to fast, on a log scale.
 pub const SPEEDS: [(u64, u64, &str); 9] = [
@@ -93,6 +96,13 @@ pub struct State {
     pub preset: String,
     pub share_link: Option<String>,
     pub embed: bool,
+    /// Which explanation panels are open, and how they are set.
+    pub why: WhyView,
+    /// Bumped when the explanation panels should recompute: after every
+    /// change, and while playing once per `WHY_EVERY_FRAMES` frames.
+    pub slow_version: u64,
+    /// The second side of a Compare run, if one is shown.
+    pub compare: Option<CompareSide>,
 }
 
 impl PartialEq for State {
@@ -113,6 +123,9 @@ impl PartialEq for State {
             && self.achieved_speed_permille == other.achieved_speed_permille
             && self.pending_preset == other.pending_preset
             && self.loading == other.loading
+            && self.why == other.why
+            && self.slow_version == other.slow_version
+            && self.compare == other.compare
     }
 }
 
@@ -171,6 +184,19 @@ pub enum Action {
         at_us: u64,
         ops: Vec<u64>,
     },
+    /// Highlight these operations without moving the playhead (a bar in the diagram).
+    HighlightOps(Vec<u64>),
+    /// Pick a message in the diagram.
+    SelectMessage(Option<u64>),
+    TogglePanel(WhyPanel),
+    /// The diagram's window length, virtual µs.
+    SetDiagramWindow(u64),
+    /// The narration's node filter (`None`: every node).
+    SetNarrationNode(Option<String>),
+    /// The narration's kind filter (`None`: every kind).
+    SetNarrationKind(Option<playground::narration::LineKind>),
+    /// Show or hide the compared side of the scenario's compare section.
+    ToggleCompare,
 }
 
 impl State {
@@ -203,6 +229,9 @@ impl State {
             preset: preset.to_string(),
             share_link: None,
             embed: false,
+            why: WhyView::default(),
+            slow_version: 0,
+            compare: None,
         };
         s.refresh_anomalies(true);
         s
@@ -377,6 +406,22 @@ impl Reducible for State {
                 s.seek(at_us);
                 s.highlighted_ops = ops;
             }
+            Action::HighlightOps(ops) => s.highlighted_ops = ops,
+            Action::SelectMessage(msg) => s.why.selected_msg = msg,
+            Action::TogglePanel(panel) => s.toggle_panel(panel),
+            Action::SetDiagramWindow(w) => {
+                s.why.diagram_window_us = w;
+                s.slow_version += 1;
+            }
+            Action::SetNarrationNode(node) => {
+                s.why.narration_node = node;
+                s.slow_version += 1;
+            }
+            Action::SetNarrationKind(kind) => {
+                s.why.narration_kind = kind;
+                s.slow_version += 1;
+            }
+            Action::ToggleCompare => s.toggle_compare(),
         }
         Rc::new(s)
     }
