@@ -275,24 +275,24 @@ pub fn app() -> Html {
                         achieved_speed_permille={state.achieved_speed_permille} step_note={state.step_note.clone()}
                         {markers} dispatch={dispatch.clone()} />
                     { for compare_toggle }
-                    <div class={classes!("canvas-wrap", state.compare.is_some().then_some("compare"))}>
-                        <Canvas cluster={cluster.clone()} messages={panels::messages(&session)} clients={clients.clone()}
-                            selected={state.selected.clone()} dragging={state.drag.as_ref().map(|d| d.node.clone())} dispatch={dispatch.clone()} />
-                        if let Some(node) = menu_node {
-                            <NodeMenu peers={menu_peers} {node} dispatch={dispatch.clone()} />
-                        }
-                    </div>
-                    if let Some(c) = state.compare.as_ref() {
-                        <div class="compare-row">
-                            <section class="side-of-compare" aria-label="This side">
+                    <div class={classes!("compare-grid", state.compare.is_some().then_some("on"))}>
+                        <div class="side-of-compare">
+                            if state.compare.is_some() {
                                 <h2>{ "As set" }</h2>
                                 <p class="counts" aria-label="Anomalies as set">{ anomaly_counts(&state.anomalies) }</p>
-                            </section>
-                            { for compared }
+                            }
+                            <div class="canvas-wrap">
+                                <Canvas cluster={cluster.clone()} messages={panels::messages(&session)} clients={clients.clone()}
+                                    selected={state.selected.clone()} dragging={state.drag.as_ref().map(|d| d.node.clone())} dispatch={dispatch.clone()} />
+                                if let Some(node) = menu_node {
+                                    <NodeMenu peers={menu_peers} {node} dispatch={dispatch.clone()} />
+                                }
+                            </div>
                         </div>
-                        if let Some(at) = c.first_difference_us {
-                            <p class="muted">{ format!("The two sides first differ at {}.", super::timeline::seconds(at)) }</p>
-                        }
+                        { for compared }
+                    </div>
+                    if let Some(at) = state.compare.as_ref().and_then(|c| c.first_difference_us) {
+                        <p class="muted">{ format!("The two sides first differ at {}.", super::timeline::seconds(at)) }</p>
                     }
                     <Legend />
                     <DiagramPanel open={why.diagram_open} diagram={(*diagram).clone()} window_us={why.diagram_window_us}

@@ -18,8 +18,8 @@ use crate::state::{Action, WhyPanel, DIAGRAM_WINDOWS_US};
 
 /// Drawing units: the diagram's width, a lane's height, the label column.
 const WIDTH_PX: u64 = 1000;
-const LANE_PX: u64 = 26;
-const LEFT_PX: u64 = 56;
+const LANE_PX: u64 = 38;
+const LEFT_PX: u64 = 48;
 /// The exported SVG's width.
 pub const EXPORT_WIDTH_PX: u32 = 1200;
 
@@ -72,7 +72,7 @@ fn draw(d: &Diagram, highlighted: &[u64], selected_msg: Option<u64>, dispatch: &
         html! {
             <g class="lane">
                 <line x1={LEFT_PX.to_string()} x2={(WIDTH_PX - 8).to_string()} y1={y(i).to_string()} y2={y(i).to_string()} />
-                <text x="6" y={(y(i) + 4).to_string()}>{ name }</text>
+                <text x="6" y={(y(i) + 5).to_string()}>{ name }</text>
             </g>
         }
     });
@@ -118,7 +118,7 @@ fn draw(d: &Diagram, highlighted: &[u64], selected_msg: Option<u64>, dispatch: &
         html! {
             <rect class={classes!("bar", b.outcome, hl.then_some("highlighted"))} role="button" tabindex="0"
                 aria-pressed={hl.to_string()} aria-label={label.clone()} {onclick} {onkeydown}
-                x={x1.to_string()} y={(y(b.lane) - 11).to_string()} width={(x2.saturating_sub(x1)).max(3).to_string()} height="7">
+                x={x1.to_string()} y={(y(b.lane) - 15).to_string()} width={(x2.saturating_sub(x1)).max(4).to_string()} height="10">
                 <title>{ label }</title>
             </rect>
         }
@@ -126,7 +126,7 @@ fn draw(d: &Diagram, highlighted: &[u64], selected_msg: Option<u64>, dispatch: &
     let marks = d.marks.iter().map(|m| {
         let xm = x(m.at_us);
         let (y1, y2) = match m.lane {
-            Some(l) => (y(l) - 12, y(l) + 12),
+            Some(l) => (y(l) - 16, y(l) + 16),
             None => (LANE_PX / 2, height - LANE_PX / 2),
         };
         html! {
