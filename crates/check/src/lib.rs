@@ -40,6 +40,8 @@ pub mod writes;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_c23;
 
 use sim::History;
 

@@ -51,6 +51,30 @@ pub fn with_random_faults(scenario: &Scenario, seed: u64, count: u32) -> Scenari
     s
 }
 
+/// `scenario` with every node's clock skewed, at the start of the fault
+/// window, by an amount uniform in `-max_ms..=max_ms` drawn from the seed's
+/// skew stream (`Rng::derive(seed, Stream::Skews)`). Skews are not healed:
+/// clocks stay wrong, as real ones do.
+pub fn with_random_skews(scenario: &Scenario, seed: u64, max_ms: u64) -> Scenario {
+    let mut s = scenario.clone();
+    if max_ms == 0 {
+        return s;
+    }
+    let at_us = s.duration_ms * 1_000 * FAULTS_FROM_PERMILLE / 1_000;
+    let mut rng = Rng::derive(seed, Stream::Skews);
+    let span = max_ms.min(RANDOM_SKEW_MS_MAX) * 2 + 1;
+    for n in &scenario.nodes {
+        let skew_ms = rng.below(span) as i64 - max_ms.min(RANDOM_SKEW_MS_MAX) as i64;
+        s.script
+            .push(ScriptEntry { at_us, action: ScriptAction::SkewClock { node: n.id.clone(), skew_ms, drift_ppm: 0 } });
+    }
+    s.script.sort_by_key(|e| e.at_us);
+    s
+}
+
+/// The largest random skew, in milliseconds either way.
+pub const RANDOM_SKEW_MS_MAX: u64 = 60_000;
+
 /// One fault valid for the nodes' states: crash an up node, restart a crashed
 /// one, cut one node (or a random group) off, or heal.
 fn fault(rng: &mut Rng, ids: &[String], crashed: &mut [bool]) -> ScriptAction {

@@ -44,6 +44,10 @@ enum Command {
         /// (as `sweep --random-faults N` does), then heal and let it settle.
         #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=faults::RANDOM_FAULTS_MAX as i64))]
         random_faults: u32,
+        /// Skew each node's clock by a random amount up to this many ms
+        /// either way, drawn from the seed, when the faults begin.
+        #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=faults::RANDOM_SKEW_MS_MAX))]
+        random_skew_ms: u64,
     },
     /// Run many seeds in parallel and count the anomalies each shows.
     Sweep {
@@ -62,6 +66,10 @@ enum Command {
         /// from the seed's fault stream, then heal and let the cluster settle.
         #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=faults::RANDOM_FAULTS_MAX as i64))]
         random_faults: u32,
+        /// Skew each node's clock by a random amount up to this many ms
+        /// either way, drawn from the seed, when the faults begin.
+        #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=faults::RANDOM_SKEW_MS_MAX))]
+        random_skew_ms: u64,
     },
     /// List the built-in presets.
     Presets,
@@ -92,11 +100,11 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Run { seed, json, random_faults, scenario: arg } => {
-            run(scenario.expect("loaded above"), seed, json, random_faults, &arg)
+        Command::Run { seed, json, random_faults, random_skew_ms, scenario: arg } => {
+            run(scenario.expect("loaded above"), seed, json, (random_faults, random_skew_ms), &arg)
         }
-        Command::Sweep { seeds, first_seed, json, random_faults, scenario: arg } => {
-            let options = sweep::SweepOptions { first_seed, count: seeds, random_faults, json };
+        Command::Sweep { seeds, first_seed, json, random_faults, random_skew_ms, scenario: arg } => {
+            let options = sweep::SweepOptions { first_seed, count: seeds, random_faults, random_skew_ms, json };
             sweep::sweep(&scenario.expect("loaded above"), &PathBuf::from(arg), &options)
         }
         Command::Presets => {
@@ -115,18 +123,25 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(mut scenario: Scenario, seed: Option<u64>, json: bool, random_faults: u32, arg: &str) -> anyhow::Result<()> {
+fn run(
+    mut scenario: Scenario,
+    seed: Option<u64>,
+    json: bool,
+    (random_faults, random_skew_ms): (u32, u64),
+    arg: &str,
+) -> anyhow::Result<()> {
     if let Some(seed) = seed {
         scenario.seed = seed;
     }
     let scenario = faults::with_random_faults(&scenario, scenario.seed, random_faults);
+    let scenario = faults::with_random_skews(&scenario, scenario.seed, random_skew_ms);
     let mut session = Session::new(scenario)?;
     session.run_to_end()?;
     let report = session.report();
     if json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        report::print_human(&report, &sweep::scenario_arg(arg, random_faults));
+        report::print_human(&report, &sweep::scenario_arg(arg, random_faults, random_skew_ms));
     }
     Ok(())
 }

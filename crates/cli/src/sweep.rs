@@ -9,7 +9,7 @@ use anyhow::Result;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use playground::{Scenario, Session};
 
-use crate::faults::with_random_faults;
+use crate::faults::{with_random_faults, with_random_skews};
 
 /// How many reproducing commands the summary prints per anomaly kind.
 const REPRODUCE_PER_KIND_MAX: usize = 5;
@@ -21,16 +21,21 @@ pub struct SweepOptions {
     pub count: u64,
     /// Random faults appended per seed (0: the scenario's script only).
     pub random_faults: u32,
+    /// Random clock skew per node, up to this many ms either way (0: none).
+    pub random_skew_ms: u64,
     pub json: bool,
 }
 
 /// The scenario argument of a reproducing command, with the fault option if any.
-pub fn scenario_arg(arg: &str, random_faults: u32) -> String {
-    if random_faults == 0 {
-        arg.to_string()
-    } else {
-        format!("{arg} --random-faults {random_faults}")
+pub fn scenario_arg(arg: &str, random_faults: u32, random_skew_ms: u64) -> String {
+    let mut out = arg.to_string();
+    if random_faults > 0 {
+        out.push_str(&format!(" --random-faults {random_faults}"));
     }
+    if random_skew_ms > 0 {
+        out.push_str(&format!(" --random-skew-ms {random_skew_ms}"));
+    }
+    out
 }
 use rayon::prelude::*;
 use serde::Serialize;
@@ -62,8 +67,8 @@ struct SweepReport {
     clean_seeds: u64,
 }
 
-fn run_seed(scenario: &Scenario, seed: u64, random_faults: u32) -> SeedResult {
-    let mut s = with_random_faults(scenario, seed, random_faults);
+fn run_seed(scenario: &Scenario, seed: u64, random_faults: u32, random_skew_ms: u64) -> SeedResult {
+    let mut s = with_random_skews(&with_random_faults(scenario, seed, random_faults), seed, random_skew_ms);
     s.seed = seed;
     let outcome = Session::new(s).and_then(|mut session| {
         session.run_to_end()?;
@@ -89,13 +94,13 @@ fn run_seed(scenario: &Scenario, seed: u64, random_faults: u32) -> SeedResult {
 
 /// Runs `count` seeds from `first_seed` and prints the summary.
 pub fn sweep(scenario: &Scenario, path: &Path, options: &SweepOptions) -> Result<()> {
-    let SweepOptions { first_seed, count, random_faults, json } = *options;
+    let SweepOptions { first_seed, count, random_faults, random_skew_ms, json } = *options;
     let bar = ProgressBar::with_draw_target(Some(count), ProgressDrawTarget::stderr());
     bar.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} seeds  {elapsed} (eta {eta})")?);
     let results: Vec<SeedResult> = (first_seed..first_seed + count)
         .into_par_iter()
         .map(|seed| {
-            let r = run_seed(scenario, seed, random_faults);
+            let r = run_seed(scenario, seed, random_faults, random_skew_ms);
             bar.inc(1);
             r
         })
@@ -138,7 +143,7 @@ pub fn sweep(scenario: &Scenario, path: &Path, options: &SweepOptions) -> Result
         report.clean_seeds,
         report.lost_writes_total
     );
-    let arg = scenario_arg(&path.display().to_string(), random_faults);
+    let arg = scenario_arg(&path.display().to_string(), random_faults, random_skew_ms);
     for (kind, n) in &report.seeds_with {
         let first = &report.first_seeds_with[kind];
         println!("  {n:>6} seeds with {kind}; first: {first:?}");
@@ -167,7 +172,7 @@ mod tests {
     #[test]
     fn leader_reads_of_uncommitted_entries_seed_245() {
         let scenario = playground::presets::find("safety-sync-fencing").unwrap();
-        let r = run_seed(&scenario, 245, 6);
+        let r = run_seed(&scenario, 245, 6, 0);
         assert_eq!(r.error, None, "seed 245");
         assert_eq!((r.anomaly_counts, r.lost_writes), (BTreeMap::new(), 0), "seed 245");
     }

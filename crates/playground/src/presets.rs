@@ -49,6 +49,10 @@ const SOURCES: &[(&str, &str, &str)] = &[
     ("sixty-four-nodes", "", include_str!("../presets/sixty-four-nodes.json")),
     ("safety-sync-fencing", "", include_str!("../presets/safety-sync-fencing.json")),
     ("safety-async", "", include_str!("../presets/safety-async.json")),
+    ("sweep-ml-lww", "", include_str!("../presets/sweep-ml-lww.json")),
+    ("sweep-ml-vv", "", include_str!("../presets/sweep-ml-vv.json")),
+    ("sweep-ml-merge", "", include_str!("../presets/sweep-ml-merge.json")),
+    ("sweep-ml-crdt", "", include_str!("../presets/sweep-ml-crdt.json")),
 ];
 
 fn parse(name: &str, json: &str) -> Scenario {

@@ -90,25 +90,6 @@ impl ReplicatedLog {
         self.applied_index
     }
 
-    /// The version data of the applied state (see [`sim::versions`]): per
-    /// key, the snapshot's value (if any, marked folded) and then every
-    /// applied entry in log order, each having seen the one before it, since
-    /// one leader appended them in that order.
-    pub fn versions(&self) -> sim::versions::NodeVersions {
-        let mut chains: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for e in self.entries.iter().take_while(|e| e.index <= self.applied_index) {
-            chains.entry(e.key.clone()).or_default().push(e.value.clone());
-        }
-        let keys: std::collections::BTreeSet<&String> = self.base_kv.keys().chain(chains.keys()).collect();
-        keys.into_iter()
-            .map(|k| {
-                let base = self.base_kv.get(k).map(|v| v.value.clone());
-                let chain = chains.get(k).cloned().unwrap_or_default();
-                (k.clone(), sim::versions::KeyVersions::chain(base, chain))
-            })
-            .collect()
-    }
-
     /// The retained entries, oldest first.
     pub fn entries(&self) -> &[Entry] {
         &self.entries

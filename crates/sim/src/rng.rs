@@ -22,6 +22,8 @@ pub enum Stream {
     Node(u32),
     Client(u32),
     Faults,
+    /// Random clock skews a sweep gives each node.
+    Skews,
 }
 
 impl Stream {
@@ -30,6 +32,7 @@ impl Stream {
             Stream::Network => 1,
             Stream::Workload => 2,
             Stream::Faults => 3,
+            Stream::Skews => 4,
             Stream::Node(i) => (1 << 32) | u64::from(i),
             Stream::Client(i) => (2 << 32) | u64::from(i),
         }

@@ -17,7 +17,7 @@ use sim::{Conflict, ConflictVersion, NodeId, OpKind};
 
 use super::crdt::{OrSet, PnCounter, VersionVector};
 use super::settings::Strategy;
-use crate::versions::{KeyVersions, Version};
+use sim::versions::{KeyVersions, NodeVersions, Version};
 
 /// At most this many applied versions are kept per key (the oldest go
 /// first); a checker looking further back sees the chain end there.
@@ -69,17 +69,31 @@ pub struct KeyState {
     pub history: Vec<Version>,
     /// The join of every version vector applied: never shrinks.
     pub seen_vv: VersionVector,
+    /// Older versions were dropped from `history` (its bound).
+    pub folded: bool,
+    /// Under the merge strategy a reader sees the union of the siblings.
+    pub merge_reads: bool,
 }
 
 impl KeyState {
     /// What a reader sees: the counter's value, the set's elements joined by
     /// commas, or every sibling (sorted).
     pub fn read(&self) -> Vec<String> {
-        if let Some(c) = &self.counter {
-            return vec![c.value().to_string()];
+        if self.counter.is_some() || self.set.is_some() {
+            return self.read_crdt();
         }
-        if let Some(s) = &self.set {
-            return vec![s.elements().join(",")];
+        let values = self.holds();
+        if self.merge_reads && values.len() > 1 {
+            return vec![union_of(&values.iter().map(String::as_str).collect::<Vec<_>>())];
+        }
+        values
+    }
+
+    /// The register's siblings as the replica holds them (sorted), or the
+    /// counter's or set's value: what the checkers see as current.
+    pub fn holds(&self) -> Vec<String> {
+        if self.counter.is_some() || self.set.is_some() {
+            return self.read_crdt();
         }
         let mut values: Vec<String> = self.siblings.iter().map(|s| s.value.clone()).collect();
         values.sort();
@@ -87,9 +101,18 @@ impl KeyState {
         values
     }
 
+    fn read_crdt(&self) -> Vec<String> {
+        match (&self.counter, &self.set) {
+            (Some(c), _) => vec![c.value().to_string()],
+            (_, Some(s)) => vec![s.elements().join(",")],
+            _ => Vec::new(),
+        }
+    }
+
     fn record(&mut self, value: &str, seen: &[String]) {
         if self.history.len() >= VERSIONS_PER_KEY_MAX {
             self.history.remove(0);
+            self.folded = true;
         }
         self.history.push(Version { value: value.to_string(), seen: seen.to_vec() });
     }
@@ -132,6 +155,7 @@ impl Store {
     ) -> Result<(String, Payload, Vec<String>), String> {
         let key = kind.key().to_string();
         let state = self.keys.entry(key.clone()).or_default();
+        state.merge_reads = strategy == Strategy::Merge;
         let crdt = strategy == Strategy::Crdt;
         let payload = match kind {
             OpKind::Read { .. } => unreachable!("reads never reach the store's update path"),
@@ -173,9 +197,17 @@ impl Store {
                 seen.sort();
                 seen.dedup();
                 let sibling = Sibling { value: value.clone(), vv: vv.clone(), ts: now_us, origin: me, seen };
-                state.record(&value, &sibling.seen);
                 state.seen_vv.join(&vv);
-                state.siblings = vec![sibling.clone()];
+                let newer_here = state.newest().filter(|n| n.lww_key() > sibling.lww_key()).cloned();
+                match newer_here {
+                    // Last write wins by timestamp even here: a value stamped
+                    // later (by a faster clock) hides this write at once.
+                    Some(n) if strategy == Strategy::Lww => state.siblings = vec![Sibling { vv: vv.clone(), ..n }],
+                    _ => {
+                        state.record(&value, &sibling.seen);
+                        state.siblings = vec![sibling.clone()];
+                    }
+                }
                 Payload::Register(sibling)
             }
         };
@@ -194,6 +226,7 @@ impl Store {
     /// changed and the conflict resolved, if any.
     pub fn merge(&mut self, key: &str, payload: &Payload, strategy: Strategy) -> (bool, Option<Conflict>) {
         let state = self.keys.entry(key.to_string()).or_default();
+        state.merge_reads = strategy == Strategy::Merge;
         let before = state.seen_vv.clone();
         let (changed, conflict) = match payload {
             Payload::Register(s) => Self::merge_register(state, key, s, strategy),
@@ -259,85 +292,107 @@ impl Store {
     }
 
     fn merge_register(state: &mut KeyState, key: &str, s: &Sibling, strategy: Strategy) -> (bool, Option<Conflict>) {
+        if strategy == Strategy::Lww {
+            return Self::last_write_wins(state, key, s);
+        }
         if state.siblings.iter().any(|mine| s.vv.le(&mine.vv)) {
             return (false, None);
         }
         // Keep the siblings `s` has not seen; it replaces the rest.
         let concurrent: Vec<Sibling> = state.siblings.iter().filter(|mine| !mine.vv.le(&s.vv)).cloned().collect();
         state.seen_vv.join(&s.vv);
+        state.record(&s.value, &s.seen);
         if concurrent.is_empty() {
-            state.record(&s.value, &s.seen);
             state.siblings = vec![s.clone()];
             return (true, None);
         }
         let mut all = concurrent;
         all.push(s.clone());
         all.sort_by_key(|a| a.lww_key());
-        let versions: Vec<ConflictVersion> = all.iter().map(Sibling::conflict_version).collect();
-        let mut joined = VersionVector::default();
-        for x in &all {
-            joined.join(&x.vv);
-        }
-        let conflict = |strategy: &str, kept: Vec<String>, dropped: Vec<String>, verdict: String| Conflict {
-            key: key.to_string(),
-            strategy: strategy.to_string(),
-            versions: versions.clone(),
-            kept,
-            dropped,
-            verdict,
-        };
-        match strategy {
-            Strategy::Lww => {
-                let winner = all.last().expect("at least two").clone();
-                let losers: Vec<&Sibling> = all[..all.len() - 1].iter().collect();
-                if winner.vv == s.vv {
-                    state.record(&s.value, &s.seen);
-                }
-                let verdict = format!(
-                    "last write wins: {:?} stamped {} by {} beats {}; the loser is dropped without a trace",
-                    winner.value,
-                    ms(winner.ts),
-                    winner.origin,
-                    losers
-                        .iter()
-                        .map(|l| format!("{:?} stamped {} by {}", l.value, ms(l.ts), l.origin))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                );
-                let dropped = losers.iter().map(|l| l.value.clone()).collect();
-                state.siblings = vec![Sibling { vv: joined, ..winner.clone() }];
-                (true, Some(conflict(Strategy::Lww.as_str(), vec![winner.value], dropped, verdict)))
+        let kept: Vec<String> = all.iter().map(|x| x.value.clone()).collect();
+        let (name, verdict, kept) = match strategy {
+            Strategy::Merge => {
+                let merged = union_of(&kept.iter().map(String::as_str).collect::<Vec<_>>());
+                let verdict = format!("concurrent: the merge function shows the union, {merged:?}; nothing is lost");
+                (Strategy::Merge.as_str(), verdict, vec![merged])
             }
-            Strategy::VersionVectors | Strategy::Crdt => {
-                state.record(&s.value, &s.seen);
-                let kept: Vec<String> = all.iter().map(|x| x.value.clone()).collect();
+            _ => {
                 let verdict = format!(
                     "concurrent: neither version vector has seen the other; {} kept as siblings until a write that has seen them",
                     kept.iter().map(|v| format!("{v:?}")).collect::<Vec<_>>().join(" and ")
                 );
                 let name = if strategy == Strategy::Crdt { "crdt register (siblings)" } else { "version vectors" };
-                state.siblings = all;
-                (true, Some(conflict(name, kept, Vec::new(), verdict)))
+                (name, verdict, kept)
             }
-            Strategy::Merge => {
-                state.record(&s.value, &s.seen);
-                let values: Vec<&str> = all.iter().map(|x| x.value.as_str()).collect();
-                let merged = union_of(&values);
-                let newest = all.last().expect("at least two");
-                let seen: Vec<String> = values.iter().map(|v| v.to_string()).collect();
-                state.record(&merged, &seen);
-                let verdict = format!("concurrent: the merge function takes the union, {merged:?}; nothing is lost");
-                state.siblings =
-                    vec![Sibling { value: merged.clone(), vv: joined, ts: newest.ts, origin: newest.origin, seen }];
-                (true, Some(conflict(Strategy::Merge.as_str(), vec![merged], Vec::new(), verdict)))
-            }
+        };
+        let conflict = Conflict {
+            key: key.to_string(),
+            strategy: name.to_string(),
+            versions: all.iter().map(Sibling::conflict_version).collect(),
+            kept,
+            dropped: Vec::new(),
+            verdict,
+        };
+        state.siblings = all;
+        (true, Some(conflict))
+    }
+
+    /// Last write wins, purely by timestamp: the highest (timestamp, origin,
+    /// value) of every version seen wins, whatever saw what, so every
+    /// replica picks the same one. A version that loses to one that never saw
+    /// it (concurrent, or newer in real time but stamped by a slow clock) is
+    /// dropped, and that is a conflict resolved.
+    fn last_write_wins(state: &mut KeyState, key: &str, s: &Sibling) -> (bool, Option<Conflict>) {
+        let id = |x: &Sibling| (x.ts, x.origin, x.value.clone());
+        if state.siblings.iter().any(|mine| id(mine) == id(s)) {
+            return (false, None);
         }
+        let mut all: Vec<Sibling> = state.siblings.clone();
+        all.push(s.clone());
+        all.sort_by_key(id);
+        let winner = all.last().expect("at least one").clone();
+        let mut joined = VersionVector::default();
+        for x in &all {
+            joined.join(&x.vv);
+        }
+        state.seen_vv.join(&s.vv);
+        if id(&winner) == id(s) {
+            state.record(&s.value, &s.seen);
+        }
+        let losers: Vec<&Sibling> = all[..all.len() - 1].iter().filter(|l| !l.vv.le(&winner.vv)).collect();
+        state.siblings = vec![Sibling { vv: joined, ..winner.clone() }];
+        if losers.is_empty() {
+            return (true, None);
+        }
+        let verdict = format!(
+            "last write wins: {:?} stamped {} by {} beats {}; the loser is dropped without a trace",
+            winner.value,
+            ms(winner.ts),
+            winner.origin,
+            losers
+                .iter()
+                .map(|l| format!("{:?} stamped {} by {}", l.value, ms(l.ts), l.origin))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let conflict = Conflict {
+            key: key.to_string(),
+            strategy: Strategy::Lww.as_str().to_string(),
+            versions: all.iter().map(Sibling::conflict_version).collect(),
+            kept: vec![winner.value.clone()],
+            dropped: losers.iter().map(|l| l.value.clone()).collect(),
+            verdict,
+        };
+        (true, Some(conflict))
     }
 
     /// Resolves existing siblings under a newly chosen strategy (last write
     /// wins picks one, merge unions them); returns the conflicts resolved.
     pub fn settle(&mut self, strategy: Strategy) -> Vec<Conflict> {
-        if !matches!(strategy, Strategy::Lww | Strategy::Merge) {
+        for k in self.keys.values_mut() {
+            k.merge_reads = strategy == Strategy::Merge;
+        }
+        if strategy != Strategy::Lww {
             return Vec::new();
         }
         let keys: Vec<String> =
@@ -359,10 +414,10 @@ impl Store {
     }
 
     /// Version data per key for the checkers.
-    pub fn versions(&self) -> BTreeMap<String, KeyVersions> {
+    pub fn versions(&self) -> NodeVersions {
         self.keys
             .iter()
-            .map(|(k, s)| (k.clone(), KeyVersions { applied: s.history.clone(), current: s.read(), folded: false }))
+            .map(|(k, s)| (k.clone(), KeyVersions { applied: s.history.clone(), current: s.holds(), folded: s.folded }))
             .collect()
     }
 }

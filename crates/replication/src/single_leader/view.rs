@@ -260,8 +260,19 @@ impl crate::view::ReplicaView for SingleLeaderNode {
 
     /// Each applied entry is a version whose writer (the leader that
     /// appended it) had seen the key's value just before it in the log; the
-    /// snapshot's value stands first, marked folded (see `ReplicatedLog::versions`).
+    /// snapshot's value stands first, marked folded (the chain starts from it).
     fn versions(&self) -> BTreeMap<String, KeyVersions> {
-        self.log.versions()
+        let log = &self.log;
+        let mut chains: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for e in log.entries().iter().take_while(|e| e.index <= log.applied_index()) {
+            chains.entry(e.key.clone()).or_default().push(e.value.clone());
+        }
+        let keys: std::collections::BTreeSet<&String> = log.base_kv().keys().chain(chains.keys()).collect();
+        keys.into_iter()
+            .map(|k| {
+                let base = log.base_kv().get(k).map(|v| v.value.clone());
+                (k.clone(), KeyVersions::chain(base, chains.get(k).cloned().unwrap_or_default()))
+            })
+            .collect()
     }
 }
