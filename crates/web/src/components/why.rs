@@ -137,7 +137,11 @@ pub fn narration_panel(props: &NarrationPanelProps) -> Html {
         let (announced, last, lines) = (announced.clone(), last.clone(), props.lines.clone());
         use_effect_with(lines, move |lines| {
             let now = real_now_ms();
-            let (at_ms, told_us) = *last.borrow();
+            let (at_ms, mut told_us) = *last.borrow();
+            // After a seek back, everything in the window is news again.
+            if lines.last().is_some_and(|l| l.at_us < told_us) {
+                told_us = 0;
+            }
             let fresh: Vec<Line> = lines.iter().filter(|l| l.at_us > told_us || told_us == 0).cloned().collect();
             if !fresh.is_empty() && now - at_ms >= ANNOUNCE_EVERY_REAL_MS {
                 let text = if fresh.len() == 1 { fresh[0].text.clone() } else { summary(&fresh) };
