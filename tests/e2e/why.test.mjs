@@ -78,6 +78,10 @@ test('C23: a violation seeks to it and highlights its operations in the diagram'
   const name = await other.getAttribute('aria-label');
   await other.click();
   assert.equal(await diagram.getByRole('button', { name, exact: true }).getAttribute('aria-pressed'), 'true');
+  // The arrow keys pick a message in the drawing.
+  await diagram.getByRole('group', { name: /^Space-time diagram from/ }).focus();
+  await page.keyboard.press('ArrowRight');
+  assert.match(await diagram.getByRole('status').textContent(), /^Selected: \w+ message n\d → n\d, sent at/);
   await shot('why-c23-violation-in-diagram');
 });
 

@@ -135,8 +135,31 @@ fn draw(d: &Diagram, highlighted: &[u64], selected_msg: Option<u64>, dispatch: &
             </line>
         }
     });
+    // Messages are many: rather than one tab stop each, the drawing is one
+    // tab stop and the arrow keys walk through its messages.
+    let onkeydown = {
+        let (msgs, dd) = (d.arrows.iter().map(|a| a.msg).collect::<Vec<_>>(), dispatch.clone());
+        Callback::from(move |e: KeyboardEvent| {
+            let step: isize = match e.key().as_str() {
+                "ArrowRight" => 1,
+                "ArrowLeft" => -1,
+                _ => return,
+            };
+            e.prevent_default();
+            if msgs.is_empty() {
+                return;
+            }
+            let at = selected_msg.and_then(|m| msgs.iter().position(|x| *x == m));
+            let next = match at {
+                Some(i) => (i as isize + step).clamp(0, msgs.len() as isize - 1) as usize,
+                None if step > 0 => 0,
+                None => msgs.len() - 1,
+            };
+            dd.emit(Action::SelectMessage(Some(msgs[next])));
+        })
+    };
     html! {
-        <svg class="diagram" role="group" viewBox={format!("0 0 {WIDTH_PX} {height}")} width={WIDTH_PX.to_string()} height={height.to_string()}
+        <svg class="diagram" role="group" tabindex="0" {onkeydown} aria-keyshortcuts="ArrowLeft ArrowRight" viewBox={format!("0 0 {WIDTH_PX} {height}")} width={WIDTH_PX.to_string()} height={height.to_string()}
             aria-label={format!("Space-time diagram from {} to {}", seconds(d.from_us), seconds(d.to_us))}>
             { for lanes }{ for marks }{ for arrows }{ for bars }
         </svg>
