@@ -118,6 +118,10 @@ test('C7 in Compare mode: split brain on one side only', async () => {
   const difference = page.getByRole('region', { name: 'Timeline' }).getByRole('button', { name: /first differ/ });
   assert.ok((await difference.count()) >= 1);
   await shot('why-c7-compare');
+  // A preset link with &compare opens in Compare mode with one click.
+  await open('preset=c07-split-brain-fencing&compare');
+  assert.equal(await page.getByRole('button', { name: 'Compare: fencing on' }).getAttribute('aria-pressed'), 'true');
+  await seek(6000);
   await page.setViewportSize({ width: 390, height: 844 });
   await shot('why-c7-compare-phone');
   await page.setViewportSize({ width: 1280, height: 800 });

@@ -229,6 +229,11 @@ fn compare_side_shares_the_timeline_and_the_interventions() {
     let c = s.compare.clone().expect("still on");
     assert_eq!(c.session.borrow().now_us(), 1_000_000);
     assert_eq!(c.session.borrow().scenario().script.last().map(|e| e.action.describe()), Some("crash n3".to_string()));
+    let s = reduce(s, Action::MakeShareLink);
+    let link = s.share_link.clone().expect("a link");
+    assert!(link.ends_with("&compare"), "{link}");
+    assert!(State::from_fragment(&link).compare.is_some());
+    assert!(State::from_fragment("#preset=c07-split-brain-fencing&compare").compare.is_some());
     let s = reduce(s, Action::ToggleCompare);
     assert!(s.compare.is_none());
 }

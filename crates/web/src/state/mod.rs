@@ -44,6 +44,8 @@ pub const LOAD_SYNC_MS: f64 = 60.0;
 pub const LOAD_SLICE_FRAME_MS: f64 = 12.0;
 /// The achieved speed is measured over windows of this many real milliseconds.
 pub const ACHIEVED_WINDOW_REAL_MS: f64 = 1_000.0;
+/// Appended to a share fragment when Compare mode is on.
+pub const COMPARE_SUFFIX: &str = "&compare";
 /// The canvas's partition zone starts at this x (canvas units).
 pub const ZONE_X: i32 = 790;
 
@@ -238,8 +240,22 @@ impl State {
     }
 
     /// The state for a page opened with `fragment` after `#` (may be empty).
+    /// A trailing `&compare` (a share link or a preset link) opens Compare mode.
     pub fn from_fragment(fragment: &str) -> State {
         let fragment = fragment.trim_start_matches('#');
+        match fragment.strip_suffix(COMPARE_SUFFIX) {
+            Some(rest) => {
+                let mut s = State::open_fragment(rest);
+                if s.session.borrow().scenario().compare.is_some() {
+                    s.toggle_compare();
+                }
+                s
+            }
+            None => State::open_fragment(fragment),
+        }
+    }
+
+    fn open_fragment(fragment: &str) -> State {
         if fragment.is_empty() || fragment.starts_with("glossary") {
             return State::default();
         }
@@ -391,7 +407,11 @@ impl Reducible for State {
                 let next = State::from_fragment(&fragment);
                 return Rc::new(State { embed: s.embed, version: s.version + 1, ..next });
             }
-            Action::MakeShareLink => s.share_link = Some(s.session.borrow().share_fragment()),
+            Action::MakeShareLink => {
+                let fragment = s.session.borrow().share_fragment();
+                let suffix = if s.compare.is_some() { COMPARE_SUFFIX } else { "" };
+                s.share_link = Some(format!("{fragment}{suffix}"));
+            }
             Action::ToggleHelp => s.help_open = !s.help_open,
             Action::DismissNotice => s.notice = None,
             Action::FocusAnomaly(i) => {
