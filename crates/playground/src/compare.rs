@@ -122,17 +122,23 @@ impl Comparison {
     /// and time), if they do so far.
     pub fn first_difference_us(&self) -> Option<Micros> {
         let (a, b) = self.anomalies();
-        let key = |v: &[Anomaly]| {
-            let mut k: Vec<(Micros, check::AnomalyKind)> = v.iter().map(|x| (x.at_us, x.kind)).collect();
-            k.sort();
-            k
-        };
-        let (a, b) = (key(&a), key(&b));
-        let shared = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
-        match (a.get(shared), b.get(shared)) {
-            (Some(x), Some(y)) => Some(x.0.min(y.0)),
-            (Some(x), None) | (None, Some(x)) => Some(x.0),
-            (None, None) => None,
-        }
+        first_difference_us(&a, &b)
+    }
+}
+
+/// The earliest time at which two anomaly lists differ (by kind and time),
+/// if they do: what a page keeping both sides' anomalies already has.
+pub fn first_difference_us(a: &[Anomaly], b: &[Anomaly]) -> Option<Micros> {
+    let key = |v: &[Anomaly]| {
+        let mut k: Vec<(Micros, check::AnomalyKind)> = v.iter().map(|x| (x.at_us, x.kind)).collect();
+        k.sort();
+        k
+    };
+    let (a, b) = (key(a), key(b));
+    let shared = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    match (a.get(shared), b.get(shared)) {
+        (Some(x), Some(y)) => Some(x.0.min(y.0)),
+        (Some(x), None) | (None, Some(x)) => Some(x.0),
+        (None, None) => None,
     }
 }

@@ -210,3 +210,30 @@ fn a_step_says_which_events_it_processed() {
     assert!(note.starts_with(&format!("At {}: ", web::components::timeline::seconds(s.now_us()))), "{note}");
     assert!(note.len() > 12, "{note}");
 }
+
+/// Compare mode: the second side follows the playhead both ways and gets
+/// every intervention; with fencing on, C7 has no split brain.
+#[wasm_bindgen_test]
+fn compare_side_shares_the_timeline_and_the_interventions() {
+    let s = reduce(preset("c07-split-brain-fencing"), Action::ToggleCompare);
+    let right = s.compare.clone().expect("C7 has a compare section");
+    assert_eq!(right.label, "fencing on");
+    let s = play(s, 6_000_000, 16.7);
+    assert_eq!(right.session.borrow().now_us(), s.now_us());
+    let split = |v: &[playground::Anomaly]| v.iter().filter(|a| a.kind.as_str() == "split brain").count();
+    let c = s.compare.clone().expect("still on");
+    assert_eq!((split(&s.anomalies) > 0, split(&c.anomalies)), (true, 0));
+    assert!(c.first_difference_us.is_some());
+    let s = reduce(s, Action::Seek(1_000_000));
+    let s = reduce(s, Action::Intervene(ScriptAction::Crash("n3".into())));
+    let c = s.compare.clone().expect("still on");
+    assert_eq!(c.session.borrow().now_us(), 1_000_000);
+    assert_eq!(c.session.borrow().scenario().script.last().map(|e| e.action.describe()), Some("crash n3".to_string()));
+    let s = reduce(s, Action::MakeShareLink);
+    let link = s.share_link.clone().expect("a link");
+    assert!(link.ends_with("&compare"), "{link}");
+    assert!(State::from_fragment(&link).compare.is_some());
+    assert!(State::from_fragment("#preset=c07-split-brain-fencing&compare").compare.is_some());
+    let s = reduce(s, Action::ToggleCompare);
+    assert!(s.compare.is_none());
+}

@@ -2,7 +2,12 @@
 //! menu and legend, the timeline, the panels, the help overlay and notices.
 //! It wires components to the one reducer in `state`.
 
+use std::rc::Rc;
+
 use gloo_events::EventListener;
+use playground::diagram::Diagram;
+use playground::guarantees::Guarantees;
+use playground::narration::{self, Filter};
 use playground::panels::{self, LAG_WINDOW_US};
 use playground::{presets, ClusterView};
 use yew::prelude::*;
@@ -10,18 +15,38 @@ use yew::prelude::*;
 use super::canvas::Canvas;
 use super::conflicts::ConflictsPanel;
 use super::controls::{ClientsPanel, SettingsPanel};
+use super::diagram::DiagramPanel;
 use super::glossary::Glossary;
 use super::help::{HelpOverlay, Legend};
 use super::node_menu::NodeMenu;
 use super::panels::{AnomalyPanel, LagPanel, LogPanel, ThroughputPanel};
 use super::share::ShareBox;
 use super::timeline::Timeline;
+use super::why::{GuaranteesPanel, NarrationPanel};
 use crate::hooks::{use_animation_frames, use_shortcuts};
 use crate::state::{Action, State};
 
 fn emit_click(dispatch: &Callback<Action>, action: Action) -> Callback<MouseEvent> {
     let d = dispatch.clone();
     Callback::from(move |_: MouseEvent| d.emit(action.clone()))
+}
+
+/// The narration tells the events of this much virtual time before the playhead.
+pub const NARRATION_WINDOW_US: u64 = 500_000;
+
+/// "2 split brain, 1 stale read" (or "no anomalies").
+fn anomaly_counts(anomalies: &[playground::Anomaly]) -> String {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for a in anomalies {
+        match counts.iter_mut().find(|(k, _)| *k == a.kind.as_str()) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((a.kind.as_str(), 1)),
+        }
+    }
+    if counts.is_empty() {
+        return "no anomalies".to_string();
+    }
+    counts.iter().map(|(k, n)| format!("{n} {k}")).collect::<Vec<_>>().join(", ")
 }
 
 fn location_hash() -> String {
@@ -58,6 +83,47 @@ pub fn app() -> Html {
             move || drop(listener)
         });
     }
+    // The explanation panels recompute only while open, and while playing
+    // once per few frames (`slow_version`); a new preset is a new session.
+    let session_key = Rc::as_ptr(&state.session) as usize;
+    let why = state.why.clone();
+    let guarantees = {
+        let st = state.clone();
+        use_memo((session_key, state.slow_version, why.guarantees_open), move |(_, _, open)| {
+            open.then(|| Rc::new(Guarantees::of(&st.session.borrow(), &st.anomalies)))
+        })
+    };
+    let narration_lines = {
+        let st = state.clone();
+        let deps =
+            (session_key, state.slow_version, why.narration_open, why.narration_node.clone(), why.narration_kind);
+        use_memo(deps, move |(_, _, open, node, kind)| {
+            if !*open {
+                return Rc::new(Vec::new());
+            }
+            let session = st.session.borrow();
+            let now = session.now_us();
+            let filter = Filter { node: node.clone(), kinds: kind.iter().copied().collect() };
+            Rc::new(narration::lines(&session, now.saturating_sub(NARRATION_WINDOW_US), now + 1, &filter))
+        })
+    };
+    let diagram = {
+        let st = state.clone();
+        use_memo(
+            (session_key, state.slow_version, why.diagram_open, why.diagram_window_us),
+            move |(_, _, open, window)| {
+                open.then(|| {
+                    let session = st.session.borrow();
+                    let now = session.now_us();
+                    Rc::new(Diagram::of(&session, now.saturating_sub(*window), now.max(1)))
+                })
+            },
+        )
+    };
+    let run_json = {
+        let st = state.clone();
+        Callback::from(move |_: ()| st.session.borrow().scenario().to_json())
+    };
     let session = state.session.borrow();
     let cluster = ClusterView::of(&session);
     let clients = panels::clients(&session);
@@ -159,6 +225,37 @@ pub fn app() -> Html {
         }
         _ => Vec::new(),
     };
+    let mut markers = panels::markers(&session, &state.anomalies);
+    if let Some(at_us) = state.compare.as_ref().and_then(|c| c.first_difference_us) {
+        markers.push(panels::Marker { at_us, kind: "difference", label: "the two sides first differ".to_string() });
+        markers.sort_by_key(|m| m.at_us);
+    }
+    let compare_toggle = scenario.compare.as_ref().map(|c| {
+        let on = state.compare.is_some();
+        html! {
+            <button class="compare-toggle" aria-pressed={on.to_string()} onclick={emit(Action::ToggleCompare)}>
+                { format!("Compare: {}", c.label) }
+            </button>
+        }
+    });
+    let compared = state.compare.as_ref().map(|c| {
+        let right = c.session.borrow();
+        // The compared side shows; dragging moves only the first side's nodes.
+        let d = dispatch.clone();
+        let right_dispatch = Callback::from(move |a: Action| {
+            if !matches!(a, Action::DragStart { .. } | Action::DragMove { .. } | Action::DragEnd) {
+                d.emit(a);
+            }
+        });
+        html! {
+            <section class="side-of-compare" aria-label={format!("Compared side: {}", c.label)}>
+                <h2>{ format!("With {}", c.label) }</h2>
+                <p class="counts" aria-label={format!("Anomalies with {}", c.label)}>{ anomaly_counts(&c.anomalies) }</p>
+                <Canvas cluster={ClusterView::of(&right)} messages={panels::messages(&right)} clients={panels::clients(&right)}
+                    selected={state.selected.clone()} dragging={None::<String>} dispatch={right_dispatch} />
+            </section>
+        }
+    });
     html! {
         <div class={classes!("app", state.embed.then_some("embed"))}>
             <header class="topbar">
@@ -184,18 +281,36 @@ pub fn app() -> Html {
                 <div class="stage">
                     <Timeline now_us={session.now_us()} end_us={session.end_us()} playing={state.playing} speed_index={state.speed_index}
                         achieved_speed_permille={state.achieved_speed_permille} step_note={state.step_note.clone()}
-                        markers={panels::markers(&session, &state.anomalies)} dispatch={dispatch.clone()} />
-                    <div class="canvas-wrap">
-                        <Canvas cluster={cluster.clone()} messages={panels::messages(&session)} clients={clients.clone()}
-                            selected={state.selected.clone()} dragging={state.drag.as_ref().map(|d| d.node.clone())} dispatch={dispatch.clone()} highlight={highlight.clone()} />
-                        if let Some(node) = menu_node {
-                            <NodeMenu peers={menu_peers} {node} dispatch={dispatch.clone()} />
-                        }
+                        {markers} dispatch={dispatch.clone()} />
+                    { for compare_toggle }
+                    <div class={classes!("compare-grid", state.compare.is_some().then_some("on"))}>
+                        <div class="side-of-compare">
+                            if state.compare.is_some() {
+                                <h2>{ "As set" }</h2>
+                                <p class="counts" aria-label="Anomalies as set">{ anomaly_counts(&state.anomalies) }</p>
+                            }
+                            <div class="canvas-wrap">
+                                <Canvas cluster={cluster.clone()} messages={panels::messages(&session)} clients={clients.clone()}
+                                    selected={state.selected.clone()} dragging={state.drag.as_ref().map(|d| d.node.clone())} dispatch={dispatch.clone()} highlight={highlight.clone()} />
+                                if let Some(node) = menu_node {
+                                    <NodeMenu peers={menu_peers} {node} dispatch={dispatch.clone()} />
+                                }
+                            </div>
+                        </div>
+                        { for compared }
                     </div>
+                    if let Some(at) = state.compare.as_ref().and_then(|c| c.first_difference_us) {
+                        <p class="muted">{ format!("The two sides first differ at {}.", super::timeline::seconds(at)) }</p>
+                    }
                     <Legend />
+                    <DiagramPanel open={why.diagram_open} diagram={(*diagram).clone()} window_us={why.diagram_window_us}
+                        highlighted={state.highlighted_ops.clone()} selected_msg={why.selected_msg} run_json={run_json} dispatch={dispatch.clone()} />
                 </div>
                 if !state.embed {
                     <aside class="side">
+                        <GuaranteesPanel open={why.guarantees_open} guarantees={(*guarantees).clone()} dispatch={dispatch.clone()} />
+                        <NarrationPanel open={why.narration_open} lines={(*narration_lines).clone()} nodes={node_ids.clone()}
+                            node={why.narration_node.clone()} kind={why.narration_kind} dispatch={dispatch.clone()} />
                         <AnomalyPanel anomalies={state.anomalies.clone()} dispatch={dispatch.clone()} />
                         <ConflictsPanel conflicts={playground::conflicts::conflicts(&session)} total={session.conflicts_total()} dispatch={dispatch.clone()} />
                         <LogPanel detail={selected_detail} />

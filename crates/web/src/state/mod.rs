@@ -13,6 +13,9 @@ use playground::{presets, Anomaly, Scenario, ScriptAction, Session};
 use yew::Reducible;
 
 mod ops;
+mod why;
+
+pub use why::{CompareSide, WhyPanel, WhyView, DIAGRAM_WINDOWS_US, WHY_EVERY_FRAMES};
 
 /// Virtual microseconds per real millisecond, slow motion to fast, on a log scale.
 pub const SPEEDS: [(u64, u64, &str); 9] = [
@@ -41,6 +44,8 @@ pub const LOAD_SYNC_MS: f64 = 60.0;
 pub const LOAD_SLICE_FRAME_MS: f64 = 12.0;
 /// The achieved speed is measured over windows of this many real milliseconds.
 pub const ACHIEVED_WINDOW_REAL_MS: f64 = 1_000.0;
+/// Appended to a share fragment when Compare mode is on.
+pub const COMPARE_SUFFIX: &str = "&compare";
 /// The canvas's partition zone starts at this x (canvas units).
 pub const ZONE_X: i32 = 790;
 
@@ -95,6 +100,13 @@ pub struct State {
     pub embed: bool,
     /// Leaderless: the key whose preference list the ring highlights.
     pub key_chosen: Option<String>,
+    /// Which explanation panels are open, and how they are set.
+    pub why: WhyView,
+    /// Bumped when the explanation panels should recompute: after every
+    /// change, and while playing once per `WHY_EVERY_FRAMES` frames.
+    pub slow_version: u64,
+    /// The second side of a Compare run, if one is shown.
+    pub compare: Option<CompareSide>,
 }
 
 impl PartialEq for State {
@@ -116,6 +128,9 @@ impl PartialEq for State {
             && self.achieved_speed_permille == other.achieved_speed_permille
             && self.pending_preset == other.pending_preset
             && self.loading == other.loading
+            && self.why == other.why
+            && self.slow_version == other.slow_version
+            && self.compare == other.compare
     }
 }
 
@@ -176,6 +191,19 @@ pub enum Action {
     },
     /// Leaderless: highlight this key's preference list on the ring.
     ChooseKey(Option<String>),
+    /// Highlight these operations without moving the playhead (a bar in the diagram).
+    HighlightOps(Vec<u64>),
+    /// Pick a message in the diagram.
+    SelectMessage(Option<u64>),
+    TogglePanel(WhyPanel),
+    /// The diagram's window length, virtual µs.
+    SetDiagramWindow(u64),
+    /// The narration's node filter (`None`: every node).
+    SetNarrationNode(Option<String>),
+    /// The narration's kind filter (`None`: every kind).
+    SetNarrationKind(Option<playground::narration::LineKind>),
+    /// Show or hide the compared side of the scenario's compare section.
+    ToggleCompare,
 }
 
 impl State {
@@ -209,14 +237,31 @@ impl State {
             share_link: None,
             embed: false,
             key_chosen: None,
+            why: WhyView::default(),
+            slow_version: 0,
+            compare: None,
         };
         s.refresh_anomalies(true);
         s
     }
 
     /// The state for a page opened with `fragment` after `#` (may be empty).
+    /// A trailing `&compare` (a share link or a preset link) opens Compare mode.
     pub fn from_fragment(fragment: &str) -> State {
         let fragment = fragment.trim_start_matches('#');
+        match fragment.strip_suffix(COMPARE_SUFFIX) {
+            Some(rest) => {
+                let mut s = State::open_fragment(rest);
+                if s.session.borrow().scenario().compare.is_some() {
+                    s.toggle_compare();
+                }
+                s
+            }
+            None => State::open_fragment(fragment),
+        }
+    }
+
+    fn open_fragment(fragment: &str) -> State {
         if fragment.is_empty() || fragment.starts_with("glossary") {
             return State::default();
         }
@@ -369,7 +414,11 @@ impl Reducible for State {
                 let next = State::from_fragment(&fragment);
                 return Rc::new(State { embed: s.embed, version: s.version + 1, ..next });
             }
-            Action::MakeShareLink => s.share_link = Some(s.session.borrow().share_fragment()),
+            Action::MakeShareLink => {
+                let fragment = s.session.borrow().share_fragment();
+                let suffix = if s.compare.is_some() { COMPARE_SUFFIX } else { "" };
+                s.share_link = Some(format!("{fragment}{suffix}"));
+            }
             Action::ToggleHelp => s.help_open = !s.help_open,
             Action::DismissNotice => s.notice = None,
             Action::FocusAnomaly(i) => {
@@ -384,6 +433,22 @@ impl Reducible for State {
                 s.seek(at_us);
                 s.highlighted_ops = ops;
             }
+            Action::HighlightOps(ops) => s.highlighted_ops = ops,
+            Action::SelectMessage(msg) => s.why.selected_msg = msg,
+            Action::TogglePanel(panel) => s.toggle_panel(panel),
+            Action::SetDiagramWindow(w) => {
+                s.why.diagram_window_us = w;
+                s.slow_version += 1;
+            }
+            Action::SetNarrationNode(node) => {
+                s.why.narration_node = node;
+                s.slow_version += 1;
+            }
+            Action::SetNarrationKind(kind) => {
+                s.why.narration_kind = kind;
+                s.slow_version += 1;
+            }
+            Action::ToggleCompare => s.toggle_compare(),
         }
         Rc::new(s)
     }

@@ -53,6 +53,7 @@ impl CheckKey {
 impl State {
     pub(super) fn changed(&mut self) {
         self.version += 1;
+        self.slow_version += 1;
         self.share_link = None;
     }
 
@@ -98,6 +99,7 @@ impl State {
         }
         self.changed();
         self.refresh_anomalies(true);
+        self.sync_compare();
     }
 
     /// True if opening another scenario would throw away something the
@@ -131,13 +133,17 @@ impl State {
     }
 
     pub(super) fn intervene(&mut self, action: ScriptAction) {
-        let result = self.session.borrow_mut().intervene(action);
+        let result = self.session.borrow_mut().intervene(action.clone());
         match result {
-            Ok(()) => self.notice = None,
+            Ok(()) => {
+                self.notice = None;
+                self.intervene_compare(action);
+            }
             Err(e) => self.fail(e.to_string()),
         }
         self.changed();
         self.refresh_anomalies(true);
+        self.sync_compare();
     }
 
     /// Moves to `t_us`. Back: at once (a checkpoint and a bounded replay).
@@ -153,6 +159,7 @@ impl State {
             }
             self.changed();
             self.refresh_anomalies(true);
+            self.sync_compare();
             return;
         }
         self.loading = Some(Loading { from_us: self.now_us(), target_us: t_us });
@@ -191,6 +198,7 @@ impl State {
         if self.loading.is_none() {
             self.refresh_anomalies(true);
         }
+        self.sync_compare();
     }
 
     /// Stops a long replay where it is: the page is usable at that time.
@@ -203,6 +211,7 @@ impl State {
             });
             self.changed();
             self.refresh_anomalies(true);
+            self.sync_compare();
         }
     }
 
@@ -237,7 +246,11 @@ impl State {
             self.playing = false;
         }
         self.version += 1;
+        if self.version.is_multiple_of(super::WHY_EVERY_FRAMES) || !self.playing {
+            self.slow_version += 1;
+        }
         self.refresh_anomalies(false);
+        self.sync_compare();
         self.measure_speed(now_ms);
     }
 
