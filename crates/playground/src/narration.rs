@@ -4,8 +4,9 @@
 //! to screen readers at a rate a person can follow ([`summary`] when the
 //! simulation runs faster than that).
 //!
-//! Message deliveries, timer firings and queueing are left out (they are the
-//! animation, not the story); a dropped message is told, with its reason.
+//! Message deliveries, heartbeats, acknowledgements, timer firings and
+//! queueing are left out (they are the animation, not the story); a dropped
+//! message is told, with its reason.
 
 use std::collections::BTreeMap;
 
@@ -102,11 +103,16 @@ fn sentence(event: &TraceEvent, names: &Names, ops: &OpWords) -> Option<(Option<
     let node = |n: sim::NodeId| names.node_name(n).to_string();
     let client = |c: sim::ClientId| names.client_name(c).to_string();
     Some(match event {
-        TraceEvent::Sent { from, to, kind, .. } if *kind != MsgKind::Heartbeat => (
-            Some(node(*from)),
-            LineKind::Message,
-            format!("{} sent a {} message to {}", node(*from), msg_word(*kind), node(*to)),
-        ),
+        // Heartbeats and acknowledgements are the animation's rhythm, not the story.
+        TraceEvent::Sent { from, to, kind, .. } if !matches!(kind, MsgKind::Heartbeat | MsgKind::Ack) => {
+            let word = msg_word(*kind);
+            let article = if word.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+            (
+                Some(node(*from)),
+                LineKind::Message,
+                format!("{} sent {article} {word} message to {}", node(*from), node(*to)),
+            )
+        }
         TraceEvent::Dropped { from, to, reason, .. } => (
             Some(node(*to)),
             LineKind::Message,
